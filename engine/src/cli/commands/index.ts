@@ -1,0 +1,17 @@
+// The command table: each subcommand lives in its own module, loaded only when it is called,
+// so `pipe repro` never pays for the code of `pipe plots`.
+import type { Command } from "../io.js";
+
+type Loader = () => Promise<Command>;
+
+export const commands: Readonly<Record<string, { summary: string; load: Loader }>> = {
+  repro: { summary: "run the stale stages of the pipeline", load: async () => (await import("./repro.js")).repro },
+  status: { summary: "show which stages are stale, and why", load: async () => (await import("./status.js")).status },
+  dag: { summary: "print the stage graph (ascii, --mermaid, --dot, --json)", load: async () => (await import("./dag.js")).dag },
+  checkout: { summary: "restore outputs recorded in pipeline.lock from the cache", load: async () => (await import("./checkout.js")).checkout },
+  gc: { summary: "remove cache objects the lock does not reference", load: async () => (await import("./gc.js")).gc },
+  metrics: { summary: "show or diff metrics (show, diff)", load: async () => (await import("./metrics.js")).metrics },
+  params: { summary: "diff the params that stages declare (diff)", load: async () => (await import("./params.js")).params },
+  plots: { summary: "render plots to one HTML report (show, diff)", load: async () => (await import("./plots.js")).plots },
+  exp: { summary: "run, list, compare and apply experiments (run, show, diff, apply)", load: async () => (await import("./exp.js")).exp },
+};
