@@ -1,0 +1,60 @@
+// `pipe checkout [targets]`: bring the outputs recorded in pipeline.lock back from the cache.
+import { parseArgs } from "node:util";
+import type { RelPath } from "../../config/types.js";
+import type { HashInfo } from "../../hashing/index.js";
+import { isDirDigest } from "../../hashing/index.js";
+import { resolveTargets } from "../../plan/index.js";
+import { ExitCode, UserError, type Command } from "../io.js";
+import { openProject } from "../project.js";
+import { openWorkspace } from "../workspace.js";
+
+export const checkout: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { help: { type: "boolean", short: "h", default: false } },
+  });
+  if (values.help) {
+    io.stdout("usage: pipe checkout [targets...]\n\nRestore the outputs recorded in pipeline.lock from the cache.\n");
+    return ExitCode.ok;
+  }
+  const project = openProject(io.cwd);
+  let names: readonly string[] = project.graph.order;
+  if (positionals.length > 0) {
+    const t = resolveTargets(project.graph, positionals);
+    if (!Array.isArray(t)) throw new UserError(`pipe checkout: unknown stage '${t.target}' (stages: ${t.known.join(", ")})`);
+    names = t;
+  }
+  const ws = await openWorkspace(project.root);
+  let restored = 0;
+  let unchanged = 0;
+  const missing: string[] = [];
+  for (const name of names) {
+    const entry = ws.lock.stages[name];
+    if (!entry) continue;
+    for (const out of entry.outs) {
+      const info: HashInfo = {
+        digest: out.hash,
+        size: out.size,
+        isDir: isDirDigest(out.hash),
+        ...(out.nfiles !== undefined ? { nfiles: out.nfiles } : {}),
+      };
+      const current = await ws.hasher.hashPath(out.path as RelPath);
+      if (current?.digest === out.hash) {
+        unchanged++;
+        continue;
+      }
+      if (!(await ws.cache.has(info))) {
+        missing.push(`${out.path} (stage ${name})`);
+        continue;
+      }
+      await ws.cache.restore(out.path as RelPath, info);
+      io.stderr(`restored ${out.path}\n`);
+      restored++;
+    }
+  }
+  await ws.hasher.flush();
+  io.stderr(`${restored} restored, ${unchanged} unchanged${missing.length ? `, ${missing.length} not in the cache` : ""}\n`);
+  for (const m of missing) io.stderr(`  not in the cache: ${m}\n`);
+  return missing.length > 0 ? ExitCode.stageFailed : ExitCode.ok;
+};

@@ -1,0 +1,49 @@
+// `pipe dag [target] [--mermaid|--dot|--json]`: the stage graph, or the part of it a target needs.
+import { parseArgs } from "node:util";
+import { resolveTargets } from "../../plan/index.js";
+import { renderAscii, renderDot, renderJson, renderMermaid, type DagView } from "../../render/dag.js";
+import { ExitCode, UserError, type Command } from "../io.js";
+import { openProject } from "../project.js";
+
+export const dag: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      mermaid: { type: "boolean", default: false },
+      dot: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout("usage: pipe dag [targets...] [--mermaid | --dot | --json]\n\nPrint the stage graph (edges run from upstream to downstream).\n");
+    return ExitCode.ok;
+  }
+  if ([values.mermaid, values.dot, values.json].filter(Boolean).length > 1) {
+    throw new UserError("pipe dag: choose one of --mermaid, --dot, --json");
+  }
+  const { graph } = openProject(io.cwd);
+  let keep = new Set<string>(graph.order);
+  if (positionals.length > 0) {
+    const targets = resolveTargets(graph, positionals);
+    if (!Array.isArray(targets)) throw new UserError(`pipe dag: unknown stage '${targets.target}' (stages: ${targets.known.join(", ")})`);
+    keep = new Set(targets);
+    const stack = [...targets];
+    while (stack.length > 0) {
+      for (const u of graph.upstream(stack.pop() as (typeof targets)[number])) {
+        if (!keep.has(u)) {
+          keep.add(u);
+          stack.push(u);
+        }
+      }
+    }
+  }
+  const view: DagView = {
+    nodes: graph.order.filter((n) => keep.has(n)),
+    edges: graph.edges.filter((e) => keep.has(e.from) && keep.has(e.to)).map((e) => [e.from, e.to] as const),
+  };
+  const render = values.mermaid ? renderMermaid : values.dot ? renderDot : values.json ? renderJson : renderAscii;
+  io.stdout(render(view));
+  return ExitCode.ok;
+};

@@ -1,0 +1,84 @@
+// `pipe repro [targets] [options]`: run the stale stages, in dependency order, in parallel where
+// the graph allows. Parses options, builds the plan, hands it to the executor, renders events.
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import { planRun, type PlanOptions } from "../../plan/index.js";
+import { ExitCode, UserError, type CliIO, type Command } from "../io.js";
+import { openProject } from "../project.js";
+import { dryRun } from "../dry-run.js";
+import { executeRepro } from "../repro-session.js";
+
+export const REPRO_HELP = `usage: pipe repro [targets...] [options]
+
+Run the stale stages of the pipeline (and, with targets, the stale stages upstream of them).
+
+options:
+  -f, --force          run the selected stages even when they are up to date
+  -s, --single-item    run only the targets, not their upstream
+      --downstream     run the targets and everything downstream of them
+      --dry            print what would run, change nothing
+  -j, --jobs N         run up to N independent stages at once (default: number of cores)
+  -k, --keep-going     on a failure, skip only the stages that depend on it
+      --no-run-cache   never restore outputs from the run cache; always run
+      --json           print events as JSON lines on stdout
+      --watch          after the run, re-run whenever a dependency changes
+`;
+
+export interface ReproOptions extends PlanOptions {
+  readonly dry: boolean;
+  readonly json: boolean;
+  readonly watch: boolean;
+}
+
+export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      force: { type: "boolean", short: "f", default: false },
+      "single-item": { type: "boolean", short: "s", default: false },
+      downstream: { type: "boolean", default: false },
+      dry: { type: "boolean", default: false },
+      jobs: { type: "string", short: "j" },
+      "keep-going": { type: "boolean", short: "k", default: false },
+      "no-run-cache": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      watch: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return "help";
+  let jobs = availableParallelism();
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`pipe repro: --jobs must be a positive integer, got '${values.jobs}'`);
+  }
+  return {
+    targets: positionals,
+    force: values.force,
+    singleItem: values["single-item"],
+    downstream: values.downstream,
+    jobs,
+    policy: values["keep-going"] ? "keep-going" : "fail-fast",
+    useRunCache: !values["no-run-cache"],
+    dry: values.dry,
+    json: values.json,
+    watch: values.watch,
+  };
+}
+
+export const repro: Command = async (argv, io: CliIO) => {
+  const opts = parseReproArgs(argv);
+  if (opts === "help") {
+    io.stdout(REPRO_HELP);
+    return ExitCode.ok;
+  }
+  if (opts.watch) return (await import("../watch.js")).watchRepro(opts, io);
+  const project = openProject(io.cwd);
+  const plan = planRun(project.graph, opts);
+  if ("kind" in plan) {
+    throw new UserError(`pipe repro: unknown stage '${plan.target}' (stages: ${plan.known.join(", ")})`, ExitCode.usage);
+  }
+  if (opts.dry) return dryRun(project, plan, io);
+  return executeRepro(project, plan, opts, io);
+};

@@ -1,0 +1,7 @@
+// Public surface of config: load and validate a pipeline file into the immutable Pipeline model.
+export type { ConfigFs } from "./fs.js";
+export { nodeConfigFs } from "./fs.js";
+export type { LoadOptions } from "./load.js";
+export { findPipelineFile, loadPipeline, PIPELINE_FILES } from "./load.js";
+export { getPath } from "./paths.js";
+export type * from "./types.js";

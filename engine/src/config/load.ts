@@ -1,0 +1,174 @@
+// loadPipeline(): reads pipeline.yaml (or dvc.yaml), its vars and params files, and returns the
+// validated immutable Pipeline or every diagnostic found. dvc.lock is never read here.
+import { join, resolve } from "node:path";
+import { isMap, isScalar, isSeq, type Node } from "yaml";
+import type { Diagnostic, Result, SourceLocation } from "../diagnostics/types.js";
+import { expandStages } from "./expand.js";
+import { nodeConfigFs, type ConfigFs } from "./fs.js";
+import { Context } from "./interpolate.js";
+import { ParamsStore } from "./params.js";
+import { dirOf, getPath, joinRel, resolveRel } from "./paths.js";
+import { resolveNode, toPlain, type ResolveEnv } from "./resolve.js";
+import { nodeLoc, parseYaml } from "./source.js";
+import { didYouMean } from "./suggest.js";
+import type { Pipeline, RelPath } from "./types.js";
+
+/** Pipeline file names, in order of preference. */
+export const PIPELINE_FILES = ["pipeline.yaml", "dvc.yaml"] as const;
+/** Top-level keys of dvc.yaml; only `stages` and `vars` matter to pipe, the rest is accepted. */
+const TOP_KEYS = ["stages", "vars", "metrics", "plots", "params", "artifacts", "datasets"];
+
+export interface LoadOptions {
+  readonly fs?: ConfigFs;
+  /** Pipeline file relative to the root, instead of looking for pipeline.yaml / dvc.yaml. */
+  readonly file?: string;
+}
+
+export function findPipelineFile(root: string, fs: ConfigFs = nodeConfigFs): (typeof PIPELINE_FILES)[number] | null {
+  return PIPELINE_FILES.find((f) => fs.exists(join(root, f))) ?? null;
+}
+
+export function loadPipeline(root: string, opts: LoadOptions = {}): Result<Pipeline, Diagnostic[]> {
+  const fs = opts.fs ?? nodeConfigFs;
+  const absRoot = resolve(root);
+  const missing = (message: string): Result<Pipeline, Diagnostic[]> => ({
+    ok: false,
+    error: [{ severity: "error", code: "missing-pipeline-file", message }],
+  });
+  const name = opts.file ?? findPipelineFile(absRoot, fs);
+  if (name === null) return missing(`no pipeline.yaml or dvc.yaml in ${absRoot}`);
+  const rel = resolveRel(absRoot, "", name);
+  if (!rel.ok) return missing(`pipeline file '${name}' is outside the project root ${absRoot}`);
+  const file = rel.path;
+  const text = fs.readText(join(absRoot, file));
+  if (text === null) return missing(`pipeline file '${file}' does not exist in ${absRoot}`);
+
+  const sources = new Map<string, string>([[file, text]]);
+  const diags: Diagnostic[] = [];
+  const parsed = parseYaml(file, text, diags);
+  if (!parsed.ok) return { ok: false, error: finish(diags, file) };
+  const renv: ResolveEnv = { src: parsed.src, doc: parsed.doc, diags };
+  const baseDir = dirOf(file);
+  const params = new ParamsStore(absRoot, fs, sources, diags);
+
+  const top = parsed.doc.contents as Node | null;
+  let stagesNode: unknown = null;
+  let varsNode: unknown = null;
+  if (top !== null && !(isScalar(top) && top.value === null)) {
+    if (!isMap(top)) {
+      diags.push({ severity: "error", code: "bad-type", message: `${file} must be a mapping with a 'stages' key`, location: nodeLoc(parsed.src, top) });
+    } else {
+      const seen = new Map<string, SourceLocation>();
+      for (const pair of top.items) {
+        const keyNode = pair.key as Node | null;
+        const key = isScalar(keyNode) ? String(keyNode.value) : "";
+        const loc = nodeLoc(parsed.src, keyNode);
+        const first = seen.get(key);
+        if (first !== undefined) {
+          diags.push({ severity: "error", code: "duplicate-key", message: `duplicate top-level key '${key}'`, location: loc, related: [{ message: `'${key}' first defined here`, location: first }] });
+          continue;
+        }
+        seen.set(key, loc);
+        if (key === "stages") stagesNode = pair.value;
+        else if (key === "vars") varsNode = pair.value;
+        else if (!TOP_KEYS.includes(key)) {
+          diags.push({ severity: "error", code: "unknown-key", message: `unknown top-level key '${key}'${didYouMean(key, TOP_KEYS)}`, location: loc });
+        }
+      }
+    }
+  }
+
+  // DVC's interpolation context: vars first, then the params.yaml next to the pipeline file.
+  const scopes = loadVars(varsNode, renv, params, absRoot, baseDir);
+  const defaults = params.peek(joinRel(baseDir, "params.yaml"));
+  if (defaults.kind === "ok") scopes.push(defaults.file.data);
+  const ctx = Context.of(...scopes);
+  const stages = expandStages(stagesNode, renv, ctx, { root: absRoot, baseDir, params, diags });
+
+  const all = finish(diags, file);
+  if (all.some((d) => d.severity === "error")) return { ok: false, error: all };
+  return { ok: true, value: Object.freeze({ root: absRoot, file, stages: Object.freeze(stages), sources }) };
+}
+
+/** One interpolation scope per `vars` entry: an inline mapping, `file.yaml` or `file.yaml:k1,k2`. */
+function loadVars(node: unknown, renv: ResolveEnv, params: ParamsStore, root: string, baseDir: string): Record<string, unknown>[] {
+  const diags = renv.diags;
+  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return [];
+  if (!isSeq(node)) {
+    diags.push({ severity: "error", code: "bad-type", message: "'vars' must be a list of mappings or params file names", location: nodeLoc(renv.src, node as Node) });
+    return [];
+  }
+  const scopes: Record<string, unknown>[] = [];
+  for (const item of node.items) {
+    const r = resolveNode(item, renv, null, nodeLoc(renv.src, node));
+    if (r.kind === "map") {
+      scopes.push(toPlain(r) as Record<string, unknown>);
+      continue;
+    }
+    if (r.kind !== "scalar" || typeof r.value !== "string" || r.value === "") {
+      diags.push({ severity: "error", code: "bad-type", message: "each 'vars' entry must be a mapping or a params file name", location: r.loc });
+      continue;
+    }
+    const [fileName = "", keyList] = splitOnce(r.value, ":");
+    const rel = resolveRel(root, baseDir, fileName);
+    if (!rel.ok) {
+      diags.push({ severity: "error", code: "dep-outside-project", message: `vars file '${fileName}' is outside the project`, location: r.loc });
+      continue;
+    }
+    const loaded = params.get(rel.path, r.loc);
+    if (loaded.kind === "missing") {
+      diags.push({ severity: "error", code: "missing-params-file", message: `vars file '${rel.path}' does not exist`, location: r.loc });
+    }
+    if (loaded.kind !== "ok") continue;
+    if (keyList === undefined) {
+      scopes.push(loaded.file.data);
+      continue;
+    }
+    const scope: Record<string, unknown> = {};
+    for (const key of keyList.split(",").map((k) => k.trim()).filter((k) => k !== "")) {
+      const v = getPath(loaded.file.data, key);
+      if (!v.found) {
+        diags.push({ severity: "error", code: "unknown-param-key", message: `key '${key}' is not in vars file '${rel.path}'`, location: r.loc });
+      } else setPath(scope, key.split("."), v.value);
+    }
+    scopes.push(scope);
+  }
+  return scopes;
+}
+
+function splitOnce(s: string, sep: string): [string, string?] {
+  const i = s.indexOf(sep);
+  return i === -1 ? [s] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+function setPath(obj: Record<string, unknown>, segs: readonly string[], value: unknown): void {
+  let cur = obj;
+  segs.forEach((seg, i) => {
+    if (i === segs.length - 1) cur[seg] = value;
+    else {
+      const next = cur[seg];
+      cur = (cur[seg] = next !== null && typeof next === "object" ? next : {}) as Record<string, unknown>;
+    }
+  });
+}
+
+/** Drops repeats (a foreach body reports a mistake once, not per item) and sorts by position. */
+function finish(diags: readonly Diagnostic[], mainFile: string): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique = diags.filter((d) => {
+    const l = d.location;
+    const k = `${d.code}\0${l ? `${l.file}:${l.line}:${l.col}` : ""}\0${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const rank = (d: Diagnostic): [number, string, number, number] => {
+    const l = d.location;
+    if (!l) return [0, "", 0, 0];
+    return [l.file === mainFile ? 1 : 2, l.file, l.line, l.col];
+  };
+  return unique
+    .map((d, i) => ({ d, i, r: rank(d) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1].localeCompare(b.r[1]) || a.r[2] - b.r[2] || a.r[3] - b.r[3] || a.i - b.i)
+    .map((x) => x.d);
+}

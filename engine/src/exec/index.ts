@@ -1,0 +1,6 @@
+// The effectful executor: runs a plan against the workspace through an injectable context.
+export type { ExecContext, LockStore, LockedStage, CacheApi, RunCacheEntry, RunCacheOut, WorkspaceFs, RecordedPath } from "./context.js";
+export { runPlan, type RunResult } from "./run-plan.js";
+export { runStage, stageEnv } from "./run-stage.js";
+export { execaSpawner, type Spawner, type SpawnRequest, type SpawnResult } from "./spawn.js";
+export { acquireProcessLock, processLockPath, type LockAttempt } from "./process-lock.js";

@@ -1,0 +1,82 @@
+// The executor: walks a plan, running up to `jobs` independent stages at once. A stage starts when
+// its planned upstream all finished well; a failure stops new work (fail-fast) or skips only its
+// dependents (keep-going). Ctrl-C (the context's signal) stops what runs and starts nothing new.
+import type { StageName } from "../config/types.js";
+import type { StageOutcome } from "../report/events.js";
+import type { Plan } from "../plan/index.js";
+import { plannedUpstream } from "../plan/index.js";
+import type { ExecContext } from "./context.js";
+import { runStage, type StageResult } from "./run-stage.js";
+
+export interface RunResult {
+  readonly outcomes: ReadonlyMap<StageName, StageOutcome>;
+  /** Wall time of each stage's turn (decide + run or restore). */
+  readonly durations: ReadonlyMap<StageName, number>;
+  readonly counts: Readonly<Record<StageOutcome, number>>;
+  readonly durationMs: number;
+  readonly interrupted: boolean;
+  readonly failed: boolean;
+}
+
+const GOOD: ReadonlySet<StageOutcome> = new Set(["ran", "restored", "fresh", "frozen"]);
+
+export async function runPlan(plan: Plan, ctx: ExecContext): Promise<RunResult> {
+  const started = ctx.now();
+  ctx.emit({ type: "plan", stages: plan.stages, jobs: plan.jobs });
+  const outcomes = new Map<StageName, StageOutcome>();
+  const durations = new Map<StageName, number>();
+  const pending = [...plan.stages];
+  const running = new Map<StageName, Promise<void>>();
+  let stopNew = false;
+
+  const finish = (name: StageName, result: StageResult, t0: number): void => {
+    outcomes.set(name, result.outcome);
+    durations.set(name, ctx.now() - t0);
+    ctx.emit({
+      type: "stage-done",
+      stage: name,
+      outcome: result.outcome,
+      durationMs: ctx.now() - t0,
+      ...(result.message !== undefined ? { message: result.message } : {}),
+    });
+    if (result.outcome === "failed" && plan.policy === "fail-fast") stopNew = true;
+  };
+
+  const launch = (name: StageName): void => {
+    const t0 = ctx.now();
+    const task = runStage(plan.graph.stage(name), plan.forced.has(name), plan.useRunCache, ctx)
+      .catch((e: unknown): StageResult => ({ outcome: "failed", message: e instanceof Error ? e.message : String(e) }))
+      .then((r) => finish(name, r, t0))
+      .finally(() => running.delete(name));
+    running.set(name, task);
+  };
+
+  while (pending.length > 0 || running.size > 0) {
+    if (ctx.signal.aborted) stopNew = true;
+    for (let i = 0; i < pending.length && !stopNew && running.size < plan.jobs; ) {
+      const name = pending[i] as StageName;
+      const ups = plannedUpstream(plan, name);
+      const bad = ups.find((u) => outcomes.has(u) && !GOOD.has(outcomes.get(u) as StageOutcome));
+      if (bad !== undefined) {
+        pending.splice(i, 1);
+        finish(name, { outcome: "skipped", message: `upstream stage '${bad}' ${outcomes.get(bad) === "failed" ? "failed" : "was skipped"}` }, ctx.now());
+        continue;
+      }
+      if (ups.every((u) => outcomes.has(u))) {
+        pending.splice(i, 1);
+        launch(name);
+        continue;
+      }
+      i++;
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  const counts: Record<StageOutcome, number> = { ran: 0, restored: 0, fresh: 0, frozen: 0, failed: 0, skipped: 0 };
+  for (const o of outcomes.values()) counts[o]++;
+  const interrupted = ctx.signal.aborted;
+  const durationMs = ctx.now() - started;
+  ctx.emit({ type: "summary", counts, durationMs, interrupted });
+  return { outcomes, durations, counts, durationMs, interrupted, failed: counts.failed > 0 || interrupted || pending.length > 0 };
+}

@@ -1,0 +1,170 @@
+// The embedded experiments store under .pipe/exp/: one JSON file per experiment (written to a temp
+// file, then renamed into place) plus an append-only index.jsonl guarded by an O_EXCL lock file, so
+// concurrent writers never lose or duplicate an entry. Queued runs wait in queue/.
+import { randomBytes } from "node:crypto";
+import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { withLock } from "./lock.js";
+import type { ExperimentRecord, QueuedExperiment } from "./types.js";
+
+/** Store location, relative to the project root. */
+export const EXP_DIR = ".pipe/exp";
+
+/** One line of index.jsonl. */
+interface IndexLine {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+export class DuplicateNameError extends Error {
+  constructor(readonly expName: string) {
+    super(`an experiment named "${expName}" already exists`);
+    this.name = "DuplicateNameError";
+  }
+}
+
+/** A time-sortable unique id: base36 milliseconds, then random hex. */
+export function newId(now: Date = new Date()): string {
+  return `${now.getTime().toString(36).padStart(9, "0")}-${randomBytes(4).toString("hex")}`;
+}
+
+export interface ListResult {
+  readonly records: readonly ExperimentRecord[];
+  /** Index lines or record files that could not be read (a warning each, never a crash). */
+  readonly warnings: readonly string[];
+}
+
+export class ExpStore {
+  readonly dir: string;
+  constructor(root: string) {
+    this.dir = join(root, EXP_DIR);
+  }
+
+  private get lockPath(): string {
+    return join(this.dir, "lock");
+  }
+
+  /**
+   * Writes the record file, then, under the lock, checks the name is free and appends the index
+   * line. The record becomes visible only once indexed, so readers never see a half-written entry.
+   */
+  async add(record: ExperimentRecord): Promise<void> {
+    await mkdir(join(this.dir, "records"), { recursive: true });
+    await writeAtomic(join(this.dir, "records", `${record.id}.json`), JSON.stringify(record, null, 2) + "\n");
+    try {
+      await withLock(this.lockPath, async () => {
+        const index = await this.readIndex();
+        if (index.lines.some((l) => l.name === record.name)) throw new DuplicateNameError(record.name);
+        const line: IndexLine = { id: record.id, name: record.name, createdAt: record.createdAt };
+        await appendFile(join(this.dir, "index.jsonl"), JSON.stringify(line) + "\n");
+      });
+    } catch (e) {
+      await unlink(join(this.dir, "records", `${record.id}.json`)).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** True when `name` is already used by an indexed experiment. */
+  async hasName(name: string): Promise<boolean> {
+    return (await this.readIndex()).lines.some((l) => l.name === name);
+  }
+
+  /** Every indexed experiment, oldest first. */
+  async list(): Promise<ListResult> {
+    const { lines, warnings } = await this.readIndex();
+    const records: ExperimentRecord[] = [];
+    for (const line of lines) {
+      try {
+        records.push(JSON.parse(await readFile(join(this.dir, "records", `${line.id}.json`), "utf8")) as ExperimentRecord);
+      } catch {
+        warnings.push(`experiment ${line.name} (${line.id}): record missing or corrupt, skipped`);
+      }
+    }
+    records.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+    return { records, warnings };
+  }
+
+  /** Finds by exact name, then exact id, then unique id prefix. */
+  async find(ref: string): Promise<ExperimentRecord | undefined> {
+    const { records } = await this.list();
+    const byName = records.find((r) => r.name === ref) ?? records.find((r) => r.id === ref);
+    if (byName) return byName;
+    const prefixed = records.filter((r) => r.id.startsWith(ref));
+    return prefixed.length === 1 ? prefixed[0] : undefined;
+  }
+
+  /** The most recent record, if any. */
+  async latest(): Promise<ExperimentRecord | undefined> {
+    const { records } = await this.list();
+    return records[records.length - 1];
+  }
+
+  async enqueue(entry: QueuedExperiment): Promise<void> {
+    await mkdir(join(this.dir, "queue"), { recursive: true });
+    await writeAtomic(join(this.dir, "queue", `${entry.id}.json`), JSON.stringify(entry, null, 2) + "\n");
+  }
+
+  /** Queued entries, oldest first (claimed ones excluded). */
+  async queued(): Promise<QueuedExperiment[]> {
+    const names = await readdir(join(this.dir, "queue")).catch(() => [] as string[]);
+    const out: QueuedExperiment[] = [];
+    for (const n of names.filter((f) => f.endsWith(".json")).sort()) {
+      try {
+        out.push(JSON.parse(await readFile(join(this.dir, "queue", n), "utf8")) as QueuedExperiment);
+      } catch {
+        // being claimed right now, or corrupt: not runnable
+      }
+    }
+    return out;
+  }
+
+  /** Claims a queued entry for running (atomic rename); false when another runner got it first. */
+  async claim(id: string): Promise<boolean> {
+    try {
+      await rename(join(this.dir, "queue", `${id}.json`), join(this.dir, "queue", `${id}.running`));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Drops a claimed entry once it has run (whatever the outcome: the record tells). */
+  async done(id: string): Promise<void> {
+    await unlink(join(this.dir, "queue", `${id}.running`)).catch(() => undefined);
+  }
+
+  private async readIndex(): Promise<{ lines: IndexLine[]; warnings: string[] }> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, "index.jsonl"), "utf8");
+    } catch {
+      return { lines: [], warnings: [] };
+    }
+    const lines: IndexLine[] = [];
+    const warnings: string[] = [];
+    text.split("\n").forEach((raw, i) => {
+      if (raw.trim() === "") return;
+      try {
+        const l = JSON.parse(raw) as IndexLine;
+        if (typeof l.id === "string" && typeof l.name === "string") lines.push(l);
+        else warnings.push(`${EXP_DIR}/index.jsonl:${i + 1}: malformed entry, skipped`);
+      } catch {
+        warnings.push(`${EXP_DIR}/index.jsonl:${i + 1}: malformed entry, skipped`);
+      }
+    });
+    return { lines, warnings };
+  }
+}
+
+/** Temp file in the same folder, then rename: readers see the old file or the whole new one. */
+export async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  await writeFile(tmp, text);
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}

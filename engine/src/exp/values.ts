@@ -1,0 +1,11 @@
+// An experiment's recorded params and metrics as one side of a metrics/params comparison.
+import type { StoredValues } from "../metrics/index.js";
+import type { ExperimentRecord } from "./types.js";
+
+export function storedValues(record: ExperimentRecord, label: string = record.name): StoredValues {
+  return {
+    label,
+    metrics: { files: record.metrics, errors: {} },
+    params: { files: record.params, errors: {} },
+  };
+}

@@ -1,0 +1,148 @@
+// The hasher: content digests of workspace files and directories, backed by the stat cache so an
+// unchanged file costs one stat. Directory digests hash a canonical manifest (DVC's `.dir` object).
+import { join } from "node:path";
+import type { RelPath } from "../config/types.js";
+import { nodeHashFs, type FileStat, type HashFs } from "./fs.js";
+import { createLimiter, mapLimit } from "./limit.js";
+import { loadStatCache, type StatCache } from "./state.js";
+import { digestString, type Digest } from "./xxh.js";
+
+/** What a path's content is, as recorded in the lock and the run cache. */
+export interface HashInfo {
+  readonly digest: Digest;
+  /** Bytes; for a directory, the sum of its files' sizes. */
+  readonly size: number;
+  readonly isDir: boolean;
+  /** Number of files, directories only. */
+  readonly nfiles?: number;
+}
+
+/** One file of a directory: POSIX path relative to the directory, digest, size. */
+export type ManifestEntry = readonly [path: string, digest: Digest, size: number];
+/** Files only, recursive, sorted by path (code-unit order): the canonical listing of a directory. */
+export type Manifest = readonly ManifestEntry[];
+
+export interface HashedDir {
+  readonly info: HashInfo;
+  readonly manifest: Manifest;
+}
+
+export interface Hasher {
+  readonly root: string;
+  /** A file's or a directory's HashInfo; null when the path does not exist. */
+  hashPath(rel: RelPath): Promise<HashInfo | null>;
+  /** null when missing; a directory is hashed as a directory. */
+  hashFile(rel: RelPath): Promise<HashInfo | null>;
+  /** null when missing or not a directory. */
+  hashDir(rel: RelPath): Promise<HashedDir | null>;
+  /** Record that `rel` (a file) now holds `digest`, e.g. right after the cache restored it. */
+  remember(rel: RelPath, digest: Digest): Promise<void>;
+  /** Save the stat cache if it changed. Call once at the end of a command. */
+  flush(): Promise<void>;
+}
+
+export interface HasherOptions {
+  /** Absolute project root. */
+  readonly root: string;
+  /** Absolute path of the stat cache file (usually `<root>/.cache/state.json`). */
+  readonly statePath: string;
+  readonly fs?: HashFs;
+  /** Files read at once (default 4): cold reads are I/O bound, more only thrashes. */
+  readonly readConcurrency?: number;
+}
+
+/** Digest of a directory from its manifest: xxh64 of the manifest's JSON, plus `.dir`. */
+export function manifestDigest(manifest: Manifest): Digest {
+  return `${digestString(JSON.stringify(manifest))}.dir` as Digest;
+}
+
+/** Sort manifest entries by path in code-unit order (locale-independent). */
+export function sortManifest(entries: ManifestEntry[]): Manifest {
+  return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+export function dirInfo(manifest: Manifest): HashInfo {
+  let size = 0;
+  for (const e of manifest) size += e[2];
+  return { digest: manifestDigest(manifest), size, isDir: true, nfiles: manifest.length };
+}
+
+const STAT_CONCURRENCY = 64;
+
+export function createHasher(opts: HasherOptions): Hasher {
+  const fs = opts.fs ?? nodeHashFs;
+  const { root } = opts;
+  const readLimit = createLimiter(opts.readConcurrency ?? 4);
+  let statePromise: Promise<StatCache> | undefined;
+  const state = (): Promise<StatCache> => (statePromise ??= loadStatCache(fs, opts.statePath));
+  const abs = (rel: string): string => (rel === "" ? root : join(root, rel));
+
+  /** Digest of a file we already stat'ed: from the stat cache when (ino, size, mtime) match. */
+  async function fileDigest(rel: string, st: FileStat): Promise<Digest> {
+    const cache = await state();
+    const hit = cache.get(rel);
+    if (hit && hit.ino === st.ino && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.digest;
+    const digest = await readLimit(() => fs.digestFile(abs(rel)));
+    cache.set(rel, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, digest });
+    return digest;
+  }
+
+  /** Every file under `dirRel` (recursively) as [pathInDir, stat]; symlinks are followed. */
+  async function walk(dirRel: string, prefix: string, out: [string, FileStat][]): Promise<void> {
+    const entries = await fs.readdir(abs(dirRel));
+    const subdirs: [string, string][] = [];
+    await mapLimit(entries, STAT_CONCURRENCY, async (e) => {
+      if (e.kind === "other") return;
+      const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
+      const inDir = prefix === "" ? e.name : `${prefix}/${e.name}`;
+      if (e.kind === "dir") {
+        subdirs.push([rel, inDir]);
+        return;
+      }
+      const st = await fs.stat(abs(rel));
+      if (st?.isFile) out.push([inDir, st]);
+      else if (st?.isDir) subdirs.push([rel, inDir]);
+    });
+    // Symlinked directories are followed like real ones (a symlink cycle would not terminate).
+    await mapLimit(subdirs, 8, ([rel, inDir]) => walk(rel, inDir, out));
+  }
+
+  async function dirFromStat(rel: string): Promise<HashedDir> {
+    const files: [string, FileStat][] = [];
+    await walk(rel, "", files);
+    const entries = await mapLimit(files, STAT_CONCURRENCY, async ([p, st]): Promise<ManifestEntry> => {
+      const key = rel === "" ? p : `${rel}/${p}`;
+      return [p, await fileDigest(key, st), st.size];
+    });
+    const manifest = sortManifest(entries);
+    return { info: dirInfo(manifest), manifest };
+  }
+
+  async function hashPath(rel: RelPath): Promise<HashInfo | null> {
+    const st = await fs.stat(abs(rel));
+    if (st === null) {
+      (await state()).delete(rel);
+      return null;
+    }
+    if (st.isDir) return (await dirFromStat(rel)).info;
+    if (!st.isFile) return null;
+    return { digest: await fileDigest(rel, st), size: st.size, isDir: false };
+  }
+
+  return {
+    root,
+    hashPath,
+    hashFile: hashPath,
+    async hashDir(rel) {
+      const st = await fs.stat(abs(rel));
+      return st?.isDir ? dirFromStat(rel) : null;
+    },
+    async remember(rel, digest) {
+      const st = await fs.stat(abs(rel));
+      if (st?.isFile) (await state()).set(rel, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, digest });
+    },
+    async flush() {
+      if (statePromise) await (await statePromise).save();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The pure planner: which stages a `repro` invocation covers, in which order, with which options.
+// No I/O here; staleness is decided per stage by the executor when its turn comes.
+import type { StageName } from "../config/types.js";
+import type { PipelineGraph } from "../graph/index.js";
+
+export type FailurePolicy = "fail-fast" | "keep-going";
+
+export interface PlanOptions {
+  /** Stage names, `name@key`, or a foreach/matrix group name (all of its `name@...` stages). */
+  readonly targets: readonly string[];
+  readonly force: boolean;
+  readonly singleItem: boolean;
+  readonly downstream: boolean;
+  readonly jobs: number;
+  readonly policy: FailurePolicy;
+  readonly useRunCache: boolean;
+}
+
+export interface Plan {
+  readonly graph: PipelineGraph;
+  /** The stages this run covers, topologically ordered. */
+  readonly stages: readonly StageName[];
+  /** Stages run even when fresh (`--force`); frozen stages run only when forced. */
+  readonly forced: ReadonlySet<StageName>;
+  readonly jobs: number;
+  readonly policy: FailurePolicy;
+  readonly useRunCache: boolean;
+}
+
+export type PlanError = { readonly kind: "unknown-target"; readonly target: string; readonly known: readonly string[] };
+
+export function resolveTargets(graph: PipelineGraph, targets: readonly string[]): StageName[] | PlanError {
+  const names = graph.order;
+  const picked: StageName[] = [];
+  for (const t of targets) {
+    const exact = names.filter((n) => n === t);
+    const group = exact.length > 0 ? exact : names.filter((n) => n.startsWith(`${t}@`));
+    if (group.length === 0) return { kind: "unknown-target", target: t, known: [...names] };
+    for (const n of group) if (!picked.includes(n)) picked.push(n);
+  }
+  return picked;
+}
+
+export function planRun(graph: PipelineGraph, opts: PlanOptions): Plan | PlanError {
+  let selected: Set<StageName>;
+  if (opts.targets.length === 0) {
+    selected = new Set(graph.order);
+  } else {
+    const targets = resolveTargets(graph, opts.targets);
+    if (!Array.isArray(targets)) return targets;
+    selected = new Set(targets);
+    if (!opts.singleItem) {
+      const walk = opts.downstream ? graph.downstream : graph.upstream;
+      const stack = [...targets];
+      while (stack.length > 0) {
+        const cur = stack.pop() as StageName;
+        for (const next of walk(cur)) {
+          if (!selected.has(next)) {
+            selected.add(next);
+            stack.push(next);
+          }
+        }
+      }
+    }
+  }
+  const stages = graph.order.filter((n) => selected.has(n));
+  return {
+    graph,
+    stages,
+    forced: new Set(opts.force ? stages : []),
+    jobs: Math.max(1, opts.jobs),
+    policy: opts.policy,
+    useRunCache: opts.useRunCache,
+  };
+}
+
+/** Within a plan, the planned stages a stage waits for (its upstream that the plan also covers). */
+export function plannedUpstream(plan: Plan, name: StageName): StageName[] {
+  const inPlan = new Set(plan.stages);
+  return plan.graph.upstream(name).filter((u) => inPlan.has(u));
+}

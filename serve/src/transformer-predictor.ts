@@ -1,0 +1,107 @@
+// The transformer Predictor: the export's tokenizer (transformers.js, local files only) turns papers
+// into token ids, and an onnxruntime-node session on `model.onnx` maps them to `probabilities`.
+import { existsSync } from "node:fs";
+import { resolve, join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { AutoTokenizer, env } from "@huggingface/transformers";
+import { ModelLoadError, type ModelCard } from "./card.js";
+import type { LoadOptions, PaperInput, Predictor } from "./predictor.js";
+
+/** The text the transformer sees for a paper (the embed stage's convention: title, then summary). */
+export function transformerText(p: PaperInput): string {
+  return `${p.title}. ${p.summary}`;
+}
+
+/** Token ids of a batch, padded to its longest row, row-major `[batch, seq]` as onnxruntime wants. */
+export interface EncodedBatch {
+  readonly inputIds: BigInt64Array;
+  readonly attentionMask: BigInt64Array;
+  readonly batch: number;
+  readonly seq: number;
+}
+
+/** Pads ragged token rows (already truncated) to the longest one. */
+export function padBatch(rows: readonly (readonly number[])[], padId: number): EncodedBatch {
+  const seq = Math.max(1, ...rows.map((r) => r.length));
+  const inputIds = new BigInt64Array(rows.length * seq).fill(BigInt(padId));
+  const attentionMask = new BigInt64Array(rows.length * seq);
+  rows.forEach((row, i) => {
+    row.forEach((id, j) => {
+      inputIds[i * seq + j] = BigInt(id);
+      attentionMask[i * seq + j] = 1n;
+    });
+  });
+  return { inputIds, attentionMask, batch: rows.length, seq };
+}
+
+interface Tokenizer {
+  (texts: string[], opts: { truncation: boolean; max_length: number; return_tensor: false }): { input_ids: number[][] };
+  pad_token_id?: number | null;
+  convert_tokens_to_ids(tokens: string[]): (number | undefined)[];
+}
+
+export async function loadTransformerPredictor(dir: string, card: ModelCard, opts: LoadOptions = {}): Promise<Predictor> {
+  const abs = resolve(dir);
+  const modelPath = join(abs, "model.onnx");
+  if (!existsSync(modelPath)) throw new ModelLoadError(`${modelPath} is missing (card.json says kind "transformer")`);
+  if (!existsSync(join(abs, "tokenizer.json"))) throw new ModelLoadError(`${join(abs, "tokenizer.json")} is missing`);
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = "/";
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = (await AutoTokenizer.from_pretrained(abs, { local_files_only: true })) as unknown as Tokenizer;
+  } catch (err) {
+    throw new ModelLoadError(`cannot load the tokenizer in ${abs}: ${(err as Error).message}`);
+  }
+  const sessionOpts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "all", executionMode: "sequential" };
+  if (opts.threads !== undefined) sessionOpts.intraOpNumThreads = opts.threads;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelPath, sessionOpts);
+  } catch (err) {
+    throw new ModelLoadError(`cannot load ${modelPath}: ${(err as Error).message}`);
+  }
+  for (const name of ["input_ids", "attention_mask"]) {
+    if (!session.inputNames.includes(name)) throw new ModelLoadError(`${modelPath} has no input "${name}" (inputs: ${session.inputNames.join(", ")})`);
+  }
+  if (!session.outputNames.includes("probabilities")) {
+    throw new ModelLoadError(`${modelPath} has no output "probabilities" (outputs: ${session.outputNames.join(", ")})`);
+  }
+  const padId = tokenizer.pad_token_id ?? tokenizer.convert_tokens_to_ids(["[PAD]"])[0] ?? 0;
+  const maxLength = card.maxLength ?? 256;
+  const nClasses = card.labels.length;
+  // onnxruntime-node runs one call at a time per session here: calls queue on this chain.
+  let chain: Promise<unknown> = Promise.resolve();
+
+  const run = async (papers: readonly PaperInput[]): Promise<Float32Array[]> => {
+    if (papers.length === 0) return [];
+    const enc = tokenizer(papers.map(transformerText), { truncation: true, max_length: maxLength, return_tensor: false });
+    const b = padBatch(enc.input_ids, padId);
+    const feeds = {
+      input_ids: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),
+      attention_mask: new ort.Tensor("int64", b.attentionMask, [b.batch, b.seq]),
+    };
+    const out = await session.run(feeds, ["probabilities"]);
+    const probs = out.probabilities;
+    if (probs === undefined || !(probs.data instanceof Float32Array) || probs.data.length !== b.batch * nClasses) {
+      throw new Error(`model.onnx returned ${probs === undefined ? "no probabilities" : `probabilities of dims [${probs.dims.join(", ")}]`}, expected [${b.batch}, ${nClasses}]`);
+    }
+    const data = probs.data;
+    return papers.map((_, i) => data.slice(i * nClasses, (i + 1) * nClasses));
+  };
+
+  return {
+    kind: "transformer",
+    labels: card.labels,
+    version: card.version,
+    predict(papers) {
+      const next = chain.then(() => run(papers));
+      chain = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// Sentence embeddings from a transformers.js backbone folder (`artifacts/backbone/`): tokenize with
+// truncation, run the ONNX encoder on onnxruntime-node, mean-pool the last hidden state over the
+// attention mask. Documents are sorted by token length in windows to cut padding; order is restored.
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { AutoModel, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from "@huggingface/transformers";
+
+export interface EmbedderOptions {
+  maxLength: number;
+  batchSize: number;
+  /** ONNX Runtime intra-op threads; omitted: the runtime's default (one per physical core). */
+  threads?: number;
+}
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+}
+
+export interface Embedder {
+  readonly dim: number;
+  readonly pretrained: boolean;
+  readonly options: EmbedderOptions;
+  /** Token ids with [CLS]/[SEP], truncated to maxLength. */
+  tokenize(texts: string[]): number[][];
+  /** Mean-pooled embeddings, row-major [texts.length, dim]. */
+  embed(texts: string[], onProgress?: (p: EmbedProgress) => void): Promise<Float32Array>;
+  /** Embeddings of already-tokenized ids (used by the bench and export tests). */
+  embedTokens(ids: number[][], onProgress?: (p: EmbedProgress) => void): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+/** Documents sorted together so batches hold similar lengths; a window is this many batches. */
+const SORT_WINDOW_BATCHES = 16;
+
+/** Points transformers.js at local files only. */
+function configureLocalOnly(dir: string): string {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = dirname(dir) + "/";
+  return basename(dir);
+}
+
+/** Reads `pretrained` from card.json (absent card: assume pretrained weights of unknown origin). */
+export function readPretrained(dir: string): boolean {
+  const card = join(dir, "card.json");
+  if (!existsSync(card)) return true;
+  const parsed = JSON.parse(readFileSync(card, "utf8")) as { pretrained?: unknown };
+  return parsed.pretrained !== false;
+}
+
+/**
+ * Mean of `hidden` [batch, seq, dim] over the first `lengths[r]` positions of each row (right
+ * padding, so this is the attention mask), written to `out` rows `rowsOut[r]`.
+ */
+export function meanPoolInto(
+  hidden: Float32Array,
+  lengths: number[],
+  seq: number,
+  dim: number,
+  out: Float32Array,
+  rowsOut: number[],
+): void {
+  const acc = new Float64Array(dim);
+  for (let r = 0; r < lengths.length; r++) {
+    const len = lengths[r] as number;
+    acc.fill(0);
+    for (let t = 0; t < len; t++) {
+      const base = (r * seq + t) * dim;
+      for (let d = 0; d < dim; d++) acc[d] = (acc[d] as number) + (hidden[base + d] as number);
+    }
+    const target = (rowsOut[r] as number) * dim;
+    const denom = Math.max(len, 1);
+    for (let d = 0; d < dim; d++) out[target + d] = (acc[d] as number) / denom;
+  }
+}
+
+export async function loadEmbedder(backboneDir: string, options: EmbedderOptions): Promise<Embedder> {
+  const dir = resolve(backboneDir);
+  const id = configureLocalOnly(dir);
+  const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as { dim?: number; hidden_size?: number };
+  const dim = config.dim ?? config.hidden_size;
+  if (dim === undefined) throw new Error(`${dir}/config.json: no 'dim' or 'hidden_size'`);
+  const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(id);
+  const sessionOptions = options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
+  const model: PreTrainedModel = await AutoModel.from_pretrained(id, {
+    dtype: "fp32",
+    device: "cpu",
+    session_options: sessionOptions,
+  });
+  const { maxLength, batchSize } = options;
+  // Reused input buffers, sized for the largest batch.
+  const idsBuf = new BigInt64Array(batchSize * maxLength);
+  const maskBuf = new BigInt64Array(batchSize * maxLength);
+
+  const tokenize = (texts: string[]): number[][] => {
+    if (texts.length === 0) return [];
+    // Truncate ourselves: transformers.js cuts the trailing [SEP]; HF keeps it, and so do we.
+    const enc = tokenizer(texts, { truncation: false, padding: false, return_tensor: false }) as unknown as {
+      input_ids: number[][];
+    };
+    return enc.input_ids.map((ids) =>
+      ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1] as number],
+    );
+  };
+
+  const runBatch = async (batch: number[][], out: Float32Array, rowsOut: number[]): Promise<void> => {
+    const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 1);
+    const n = batch.length * seq;
+    const ids = idsBuf.subarray(0, n);
+    const mask = maskBuf.subarray(0, n);
+    ids.fill(0n);
+    mask.fill(0n);
+    batch.forEach((row, r) => {
+      for (let t = 0; t < row.length; t++) {
+        ids[r * seq + t] = BigInt(row[t] as number);
+        mask[r * seq + t] = 1n;
+      }
+    });
+    const result = (await model({
+      input_ids: new Tensor("int64", ids, [batch.length, seq]),
+      attention_mask: new Tensor("int64", mask, [batch.length, seq]),
+    })) as { last_hidden_state: Tensor };
+    const hidden = result.last_hidden_state;
+    meanPoolInto(hidden.data as Float32Array, batch.map((row) => row.length), seq, dim, out, rowsOut);
+    hidden.dispose();
+  };
+
+  const embedTokens = async (all: number[][], onProgress?: (p: EmbedProgress) => void): Promise<Float32Array> => {
+    const out = new Float32Array(all.length * dim);
+    const window = batchSize * SORT_WINDOW_BATCHES;
+    for (let start = 0; start < all.length; start += window) {
+      const order = Array.from({ length: Math.min(window, all.length - start) }, (_, i) => start + i);
+      order.sort((a, b) => (all[a] as number[]).length - (all[b] as number[]).length || a - b);
+      for (let b = 0; b < order.length; b += batchSize) {
+        const rows = order.slice(b, b + batchSize);
+        await runBatch(rows.map((r) => all[r] as number[]), out, rows);
+        onProgress?.({ done: start + b + rows.length, total: all.length });
+      }
+    }
+    return out;
+  };
+
+  return {
+    dim,
+    pretrained: readPretrained(dir),
+    options,
+    tokenize,
+    embedTokens,
+    embed: async (texts, onProgress) => {
+      // Tokenize per window so progress starts at once and memory stays flat.
+      const out = new Float32Array(texts.length * dim);
+      const window = batchSize * SORT_WINDOW_BATCHES;
+      for (let start = 0; start < texts.length; start += window) {
+        const ids = tokenize(texts.slice(start, start + window));
+        const part = await embedTokens(ids);
+        out.set(part, start * dim);
+        onProgress?.({ done: start + ids.length, total: texts.length });
+      }
+      return out;
+    },
+    dispose: async () => {
+      await model.dispose();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// CSR (compressed sparse row) matrices for the baseline's TF-IDF features: typed arrays only, so
+// the training loops in logreg.ts stay allocation-free and fast.
+
+/** A sparse matrix in CSR form; row i's entries are indices/data[indptr[i] .. indptr[i+1]). */
+export interface Csr {
+  readonly nRows: number;
+  readonly nCols: number;
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly data: Float32Array;
+}
+
+/** Builds a CSR matrix from per-row (column, value) lists; columns need not be sorted. */
+export function csrFromRows(
+  rows: ReadonlyArray<{ readonly cols: ArrayLike<number>; readonly vals: ArrayLike<number> }>,
+  nCols: number,
+): Csr {
+  let nnz = 0;
+  for (const r of rows) nnz += r.cols.length;
+  const indptr = new Int32Array(rows.length + 1);
+  const indices = new Int32Array(nnz);
+  const data = new Float32Array(nnz);
+  let p = 0;
+  rows.forEach((r, i) => {
+    for (let k = 0; k < r.cols.length; k++) {
+      const c = r.cols[k] as number;
+      if (c < 0 || c >= nCols) throw new RangeError(`column ${c} out of range [0, ${nCols})`);
+      indices[p] = c;
+      data[p] = r.vals[k] as number;
+      p++;
+    }
+    indptr[i + 1] = p;
+  });
+  return { nRows: rows.length, nCols, indptr, indices, data };
+}
+
+/** Builds a CSR matrix from a dense row-major array (tests and small problems). */
+export function csrFromDense(dense: ArrayLike<number>, nRows: number, nCols: number): Csr {
+  const rows: Array<{ cols: number[]; vals: number[] }> = [];
+  for (let i = 0; i < nRows; i++) {
+    const cols: number[] = [];
+    const vals: number[] = [];
+    for (let j = 0; j < nCols; j++) {
+      const v = dense[i * nCols + j] as number;
+      if (v !== 0) {
+        cols.push(j);
+        vals.push(v);
+      }
+    }
+    rows.push({ cols, vals });
+  }
+  return csrFromRows(rows, nCols);
+}
+
+/** Dense row-major copy (tests and debugging only). */
+export function csrToDense(m: Csr): Float64Array {
+  const out = new Float64Array(m.nRows * m.nCols);
+  for (let i = 0; i < m.nRows; i++) {
+    for (let p = m.indptr[i] as number; p < (m.indptr[i + 1] as number); p++) {
+      const at = i * m.nCols + (m.indices[p] as number);
+      out[at] = (out[at] as number) + (m.data[p] as number);
+    }
+  }
+  return out;
+}
+
+/** A new matrix holding the given rows, in the given order. */
+export function csrSelectRows(m: Csr, rows: ArrayLike<number>): Csr {
+  const indptr = new Int32Array(rows.length + 1);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] as number;
+    indptr[r + 1] = (indptr[r] as number) + ((m.indptr[i + 1] as number) - (m.indptr[i] as number));
+  }
+  const nnz = indptr[rows.length] as number;
+  const indices = new Int32Array(nnz);
+  const data = new Float32Array(nnz);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] as number;
+    const start = m.indptr[i] as number;
+    const end = m.indptr[i + 1] as number;
+    indices.set(m.indices.subarray(start, end), indptr[r] as number);
+    data.set(m.data.subarray(start, end), indptr[r] as number);
+  }
+  return { nRows: rows.length, nCols: m.nCols, indptr, indices, data };
+}
+
+/** Scales every non-empty row to unit L2 norm, in place. */
+export function csrNormalizeRowsL2(m: Csr): Csr {
+  for (let i = 0; i < m.nRows; i++) {
+    const start = m.indptr[i] as number;
+    const end = m.indptr[i + 1] as number;
+    let ss = 0;
+    for (let p = start; p < end; p++) ss += (m.data[p] as number) ** 2;
+    if (ss > 0) {
+      const inv = 1 / Math.sqrt(ss);
+      for (let p = start; p < end; p++) m.data[p] = (m.data[p] as number) * inv;
+    }
+  }
+  return m;
+}
+
+/**
+ * out[n × k] = X · Wt + bias, with Wt stored feature-major [nCols × k] so each non-zero touches
+ * k contiguous weights.
+ */
+export function csrMatMul(
+  m: Csr,
+  wt: ArrayLike<number>,
+  k: number,
+  bias: ArrayLike<number> | null,
+  out: Float64Array = new Float64Array(m.nRows * k),
+): Float64Array {
+  for (let i = 0; i < m.nRows; i++) {
+    const o = i * k;
+    for (let c = 0; c < k; c++) out[o + c] = bias === null ? 0 : (bias[c] as number);
+    for (let p = m.indptr[i] as number; p < (m.indptr[i + 1] as number); p++) {
+      const v = m.data[p] as number;
+      const w = (m.indices[p] as number) * k;
+      for (let c = 0; c < k; c++) out[o + c] = (out[o + c] as number) + v * (wt[w + c] as number);
+    }
+  }
+  return out;
+}
