@@ -1,6 +1,6 @@
 // The REST API as a Fastify app: schema-validated /predict and /predict/batch through the dynamic
 // batcher, /health, /ready, /metrics and /docs, JSON errors naming the field, one log line a request.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { DynamicBatcher, DEFAULT_BATCHER, OverloadedError, TimeoutError, type BatcherOptions } from "./batcher.js";
 import { ServeMetrics } from "./metrics.js";
 import { topK, type LoadedModel, type PaperInput } from "./predictor.js";
@@ -83,6 +83,7 @@ export function validationError(errs: readonly AjvError[], context: string): Htt
   const missing = typeof e.params.missingProperty === "string" ? e.params.missingProperty : undefined;
   const field = fieldPath(e.instancePath, e.keyword === "required" ? missing : undefined);
   const where = context === "querystring" ? `query parameter ${field}` : field;
+  if (context === "querystring") return new HttpError(400, "invalid-query", `${where} ${field === "k" ? "must be an integer from 1 to 9999" : (e.message ?? "is invalid")}`, field);
   switch (e.keyword) {
     case "required":
       return new HttpError(400, "missing-field", `${where} is required`, field);
@@ -129,6 +130,9 @@ function toHttpError(err: FastifyError | Error): HttpError {
   return new HttpError(500, "internal-error", "the server failed to answer; see its log");
 }
 
+/** `?k=` (validated as digits by the schema; the body's ajv does not coerce types). */
+const kOf = (k: string | undefined, fallback: number): number => (k === undefined ? fallback : Number(k));
+
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
@@ -136,13 +140,15 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
   const metrics = new ServeMetrics();
   const app = Fastify({
     logger: opts.log === false ? false : { level: "info", stream: opts.log },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
     requestTimeout: opts.requestTimeoutMs,
     return503OnClosing: true,
     forceCloseConnections: "idle",
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
+  // JSON only: a text/plain body gets 415 rather than a confusing type error.
+  app.removeContentTypeParser("text/plain");
   let model: LoadedModel | undefined;
   let batcher: DynamicBatcher<PaperInput, Float32Array> | undefined;
 
@@ -198,20 +204,20 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
   });
 
   const errReplies = { 400: errorSchema, 413: errorSchema, 503: errorSchema };
-  app.post<{ Body: PaperBody; Querystring: { k?: number } }>(
+  app.post<{ Body: PaperBody; Querystring: { k?: string } }>(
     "/predict",
     { schema: { body: paperSchema, querystring: predictQuerySchema, response: { 200: predictionSchema, ...errReplies } } },
     async (req) => {
       const [probs] = await run([req.body]);
-      return answer(probs as Float32Array, req.query.k ?? opts.topK, req.body.id);
+      return answer(probs as Float32Array, kOf(req.query.k, opts.topK), req.body.id);
     },
   );
-  app.post<{ Body: { papers: PaperBody[] }; Querystring: { k?: number } }>(
+  app.post<{ Body: { papers: PaperBody[] }; Querystring: { k?: string } }>(
     "/predict/batch",
     { schema: { body: batchBodySchema(opts.maxBatchItems), querystring: predictQuerySchema, response: { 200: batchReplySchema, ...errReplies } } },
     async (req) => {
       const probs = await run(req.body.papers);
-      const k = req.query.k ?? opts.topK;
+      const k = kOf(req.query.k, opts.topK);
       return {
         predictions: probs.map((p, i) => answer(p, k, req.body.papers[i]?.id)),
         model_version: (model as LoadedModel).predictor.version,

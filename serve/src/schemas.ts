@@ -16,7 +16,7 @@ export const paperSchema = {
 
 export const predictQuerySchema = {
   type: "object",
-  properties: { k: { type: "integer", minimum: 1, maximum: 1000, description: "Size of top_k (default 5)." } },
+  properties: { k: { type: "string", pattern: "^[1-9][0-9]{0,3}$", description: "Size of top_k, 1..9999 (default 5)." } },
 } as const;
 
 export function batchBodySchema(maxItems: number) {

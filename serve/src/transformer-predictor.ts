@@ -5,11 +5,13 @@ import { resolve, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { AutoTokenizer, env } from "@huggingface/transformers";
 import { ModelLoadError, type ModelCard } from "./card.js";
+import { paperText } from "../../stages/lib/tfidf.js";
 import type { LoadOptions, PaperInput, Predictor } from "./predictor.js";
 
-/** The text the transformer sees for a paper (the embed stage's convention: title, then summary). */
-export function transformerText(p: PaperInput): string {
-  return `${p.title}. ${p.summary}`;
+/** Truncates token rows to `maxLength` keeping the final [SEP], as the embed stage does
+ * (stages/lib/embedder.ts; transformers.js's own truncation drops it). */
+export function truncateIds(rows: readonly number[][], maxLength: number): number[][] {
+  return rows.map((ids) => (ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1] as number]));
 }
 
 /** Token ids of a batch, padded to its longest row, row-major `[batch, seq]` as onnxruntime wants. */
@@ -35,7 +37,7 @@ export function padBatch(rows: readonly (readonly number[])[], padId: number): E
 }
 
 interface Tokenizer {
-  (texts: string[], opts: { truncation: boolean; max_length: number; return_tensor: false }): { input_ids: number[][] };
+  (texts: string[], opts: { truncation: false; padding: false; return_tensor: false }): { input_ids: number[][] };
   pad_token_id?: number | null;
   convert_tokens_to_ids(tokens: string[]): (number | undefined)[];
 }
@@ -76,8 +78,9 @@ export async function loadTransformerPredictor(dir: string, card: ModelCard, opt
 
   const run = async (papers: readonly PaperInput[]): Promise<Float32Array[]> => {
     if (papers.length === 0) return [];
-    const enc = tokenizer(papers.map(transformerText), { truncation: true, max_length: maxLength, return_tensor: false });
-    const b = padBatch(enc.input_ids, padId);
+    // The text the embed stage embedded: `title + " " + summary`.
+    const enc = tokenizer(papers.map(paperText), { truncation: false, padding: false, return_tensor: false });
+    const b = padBatch(truncateIds(enc.input_ids, maxLength), padId);
     const feeds = {
       input_ids: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),
       attention_mask: new ort.Tensor("int64", b.attentionMask, [b.batch, b.seq]),

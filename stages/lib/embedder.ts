@@ -10,6 +10,8 @@ export interface EmbedderOptions {
   batchSize: number;
   /** ONNX Runtime intra-op threads; omitted: the runtime's default (one per physical core). */
   threads?: number;
+  /** Let ORT's worker threads spin between ops (faster on idle dedicated cores). Default false. */
+  spin?: boolean;
 }
 
 export interface EmbedProgress {
@@ -82,7 +84,12 @@ export async function loadEmbedder(backboneDir: string, options: EmbedderOptions
   const dim = config.dim ?? config.hidden_size;
   if (dim === undefined) throw new Error(`${dir}/config.json: no 'dim' or 'hidden_size'`);
   const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(id);
-  const sessionOptions = options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
+  // No busy-waiting between ops: on a few shared cores ORT's spinning threads starve each other.
+  const sessionOptions = {
+    interOpNumThreads: 1,
+    ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
+    extra: { session: { intra_op: { allow_spinning: options.spin === true ? "1" : "0" } } },
+  };
   const model: PreTrainedModel = await AutoModel.from_pretrained(id, {
     dtype: "fp32",
     device: "cpu",

@@ -62,3 +62,9 @@ export async function sideFor(command: string, root: string, rev: string | undef
   if (record !== undefined) return storedSide(storedValues(record));
   throw new UserError(`${command}: unknown revision "${rev}"${inGit ? "" : " (not a git repository, and no experiment has that name)"}`);
 }
+
+/** Parse errors were collected per file: the table shows what could be read, then one line each. */
+export function finish(cmd: string, errors: readonly string[]): number {
+  if (errors.length === 0) return ExitCode.ok;
+  throw new UserError(errors.map((e) => `${cmd}: ${e}`).join("\n"), ExitCode.badPipeline);
+}

@@ -264,7 +264,8 @@ class StageValidator {
 
   private paramEntry(n: RNode, wdir: string, refs: ParamRef[], values: Record<string, Record<string, unknown>>): void {
     if (n.kind === "scalar" && typeof n.value === "string") {
-      this.paramKey(joinRel(wdir, "params.yaml"), n.value, n.loc, refs, values);
+      const file = joinRel(wdir, "params.yaml");
+      this.paramKey(file, this.loadParams(file, n.loc), n.value, n.loc, refs, values);
       return;
     }
     if (n.kind !== "map") {
@@ -274,32 +275,41 @@ class StageValidator {
     for (const { key: fileName, keyLoc, value } of n.entries) {
       const file = this.path({ kind: "scalar", value: fileName, loc: keyLoc }, "params file", wdir, "dep-outside-project");
       if (file === null) continue;
+      const data = this.loadParams(file, keyLoc);
       const whole = (value.kind === "scalar" && value.value === null) || (value.kind === "seq" && value.items.length === 0);
       if (whole) {
-        this.wholeFile(file, keyLoc, refs, values);
+        refs.push(Object.freeze({ file, key: null, loc: keyLoc }));
+        if (data !== null) Object.assign((values[file] ??= {}), data);
       } else if (value.kind === "seq") {
         for (const k of value.items) {
-          if (k.kind === "scalar" && typeof k.value === "string") this.paramKey(file, k.value, k.loc, refs, values);
+          if (k.kind === "scalar" && typeof k.value === "string") this.paramKey(file, data, k.value, k.loc, refs, values);
           else this.badType(k, "each params key", "a string");
         }
       } else this.badType(value, `params of '${fileName}'`, "a list of keys (empty for the whole file)");
     }
   }
 
+  /** The params file's data; reports a missing file once per stage. */
   private loadParams(file: RelPath, loc: SourceLocation): Readonly<Record<string, unknown>> | null {
     const r = this.env.params.get(file, loc);
     if (r.kind === "ok") return r.file.data;
-    if (r.kind === "invalid") this.failed = true;
-    else if (!this.missingFiles.has(file)) {
+    this.failed = true;
+    if (r.kind === "missing" && !this.missingFiles.has(file)) {
       this.missingFiles.add(file);
       this.error("missing-params-file", `params file '${file}' of stage '${this.label}' does not exist`, loc);
-    } else this.failed = true;
+    }
     return null;
   }
 
-  private paramKey(file: RelPath, key: string, loc: SourceLocation, refs: ParamRef[], values: Record<string, Record<string, unknown>>): void {
+  private paramKey(
+    file: RelPath,
+    data: Readonly<Record<string, unknown>> | null,
+    key: string,
+    loc: SourceLocation,
+    refs: ParamRef[],
+    values: Record<string, Record<string, unknown>>,
+  ): void {
     refs.push(Object.freeze({ file, key, loc }));
-    const data = this.loadParams(file, loc);
     if (data === null) return;
     const r = getPath(data, key);
     if (!r.found) {
@@ -307,13 +317,6 @@ class StageValidator {
       return;
     }
     (values[file] ??= {})[key] = r.value;
-  }
-
-  private wholeFile(file: RelPath, loc: SourceLocation, refs: ParamRef[], values: Record<string, Record<string, unknown>>): void {
-    refs.push(Object.freeze({ file, key: null, loc }));
-    const data = this.loadParams(file, loc);
-    if (data === null) return;
-    Object.assign((values[file] ??= {}), data);
   }
 
   private envMap(n: RNode, out: Record<string, string>): void {

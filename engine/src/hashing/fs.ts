@@ -1,6 +1,7 @@
 // The file-system effects the hasher needs, behind one small interface (STYLE practice 5) so unit
 // tests can count reads or run in memory; `nodeHashFs` is the real, default implementation.
 import { constants, promises as fsp } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createDigestStream, digestBytes, type Digest } from "./xxh.js";
@@ -25,8 +26,8 @@ export interface HashFs {
   /** stat(2) following symlinks; null when the path does not exist. */
   stat(abs: string): Promise<FileStat | null>;
   readdir(abs: string): Promise<DirEntry[]>;
-  /** The only place file bytes are read: the xxh64 digest of a file's content. */
-  digestFile(abs: string): Promise<Digest>;
+  /** The only place file bytes are read: the xxh64 digest of a file's content (`sizeHint` from a stat). */
+  digestFile(abs: string, sizeHint?: number): Promise<Digest>;
   /** null when the file does not exist. */
   readText(abs: string): Promise<string | null>;
   /** Write via a temp file in the same folder then rename, creating the folder if needed. */
@@ -35,33 +36,49 @@ export interface HashFs {
 
 /** Read size per syscall; two such buffers per in-flight file (read one while hashing the other). */
 const CHUNK = 8 << 20;
-/** Files below this size are hashed in one call instead of streamed. */
+/** Files below this size are read in one call and hashed in one call. */
 const SMALL = 1 << 20;
 
-// Buffer pairs are reused across files: allocating 16 MiB per file would dominate small-file cost.
-const pool: Buffer[][] = [];
-const takePair = (): Buffer[] => pool.pop() ?? [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)];
-const givePair = (p: Buffer[]): void => {
-  if (pool.length < 8) pool.push(p);
-};
+// Buffers are reused across files: allocating (and page-faulting) 16 MiB per file would dominate
+// the cost of hashing many files. Small files use 1 MiB buffers, large ones a pair of 8 MiB.
+const pairs: Buffer[][] = [];
+const smalls: Buffer[] = [];
+const takePair = (): Buffer[] => pairs.pop() ?? [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)];
+const takeSmall = (): Buffer => smalls.pop() ?? Buffer.allocUnsafeSlow(SMALL);
 
 /**
- * Digest a file by reading it in large chunks with two reused buffers: the next read runs on the
- * libuv pool while the current chunk is hashed on the main thread (≥3 GB/s from the page cache).
+ * Digest a file. Small files (per `sizeHint`, from the caller's stat) take one read into a pooled
+ * 1 MiB buffer. Large files are read in 8 MiB chunks with two reused buffers: the next read runs on
+ * the libuv pool while the current chunk is hashed on the main thread (≥3 GB/s from page cache).
  */
-export async function digestFileNode(abs: string): Promise<Digest> {
+export async function digestFileNode(abs: string, sizeHint?: number): Promise<Digest> {
   const fh = await fsp.open(abs, constants.O_RDONLY);
+  try {
+    if (sizeHint !== undefined && sizeHint < SMALL) {
+      const buf = takeSmall();
+      try {
+        const { bytesRead } = await fh.read(buf, 0, SMALL, 0);
+        // A short read of a regular file means EOF; a file that grew past SMALL is streamed.
+        if (bytesRead < SMALL) return digestBytes(buf.subarray(0, bytesRead));
+      } finally {
+        if (smalls.length < 32) smalls.push(buf);
+      }
+    }
+    return await streamDigest(fh);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function streamDigest(fh: FileHandle): Promise<Digest> {
   const pair = takePair();
   try {
-    const [a, b] = pair as [Buffer, Buffer];
-    const first = await fh.read(a, 0, CHUNK, 0);
-    // A short read of a regular file means EOF: small files cost one read and one hash call.
-    if (first.bytesRead < SMALL) return digestBytes(a.subarray(0, first.bytesRead));
+    let [cur, next] = pair as [Buffer, Buffer];
+    let pos = 0;
+    let read = (await fh.read(cur, 0, CHUNK, 0)).bytesRead;
+    if (read < SMALL) return digestBytes(cur.subarray(0, read));
     const stream = createDigestStream();
-    let pos = first.bytesRead;
-    let cur = a;
-    let next = b;
-    let read = first.bytesRead;
+    pos = read;
     while (read > 0) {
       const pending = fh.read(next, 0, CHUNK, pos);
       stream.update(cur.subarray(0, read));
@@ -71,8 +88,7 @@ export async function digestFileNode(abs: string): Promise<Digest> {
     }
     return stream.digest();
   } finally {
-    givePair(pair);
-    await fh.close();
+    if (pairs.length < 4) pairs.push(pair);
   }
 }
 

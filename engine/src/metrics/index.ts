@@ -8,7 +8,7 @@ export type { Declared, DeclaredParam, DeclaredPlot } from "./declared.js";
 export { declaredOf, emptyDeclared, mergeDeclared } from "./declared.js";
 export { readMetrics, readParams } from "./collect.js";
 export type { TreeReader } from "./revision.js";
-export { gitReader, gitState, isGitRepo, resolveRevision, WORKSPACE, workspaceReader } from "./revision.js";
+export { gitReader, gitState, isGitRepo, listCommits, resolveRevision, WORKSPACE, workspaceReader } from "./revision.js";
 export type { PipelineLoader } from "./pipeline-at.js";
 export { defaultPipelineLoader, gitConfigFs } from "./pipeline-at.js";
 export type { Aspect, Comparison, Side, StoredValues } from "./compare.js";

@@ -73,3 +73,9 @@ function git(cwd: string, args: readonly string[]): Promise<Result<string, strin
     });
   });
 }
+
+/** Every commit reachable from any ref, newest first (for `metrics show --all-commits`). */
+export async function listCommits(root: string): Promise<string[]> {
+  const r = await git(root, ["rev-list", "--all", "--date-order"]);
+  return r.ok ? r.value.split("\n").filter((l) => l.trim() !== "") : [];
+}

@@ -22,7 +22,7 @@ const hash = async (p: string): Promise<HashInfo> => (await hasher.hashPath(rel(
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "pipe-cache-"));
   reads = [];
-  const fs: HashFs = { ...nodeHashFs, digestFile: (abs) => (reads.push(abs), nodeHashFs.digestFile(abs)) };
+  const fs: HashFs = { ...nodeHashFs, digestFile: (abs, size) => (reads.push(abs), nodeHashFs.digestFile(abs, size)) };
   hasher = createHasher({ root, statePath: join(root, ".cache/state.json"), fs });
 });
 afterEach(() => {

@@ -29,9 +29,9 @@ function spyFs(): { fs: HashFs; reads: string[] } {
     reads,
     fs: {
       ...nodeHashFs,
-      digestFile: (abs) => {
+      digestFile: (abs, size) => {
         reads.push(abs.slice(root.length + 1));
-        return nodeHashFs.digestFile(abs);
+        return nodeHashFs.digestFile(abs, size);
       },
     },
   };

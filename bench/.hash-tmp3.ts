@@ -1,0 +1,21 @@
+import { mkdirSync, writeFileSync, rmSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { createHasher, nodeHashFs, type HashFs } from "../engine/src/hashing/index.js";
+import { statSync, readdirSync } from "node:fs";
+const syncFs: HashFs = { ...nodeHashFs, stat: async (p) => { const s = statSync(p, { throwIfNoEntry: false }); return s ? { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isDir: s.isDirectory() } : null; }, readdir: async (p) => readdirSync(p, { withFileTypes: true }).map((d) => ({ name: d.name, kind: d.isFile() ? "file" : d.isDirectory() ? "dir" : "other" })) };
+import type { RelPath } from "../engine/src/config/types.js";
+const root = mkdtempSync(join(tmpdir(), "pipe-10k-"));
+for (let d = 0; d < 100; d++) { mkdirSync(join(root, "data", `d${d}`), { recursive: true }); for (let i = 0; i < 100; i++) writeFileSync(join(root, "data", `d${d}`, `f${i}.txt`), `file ${d} ${i}\n`.repeat(20)); }
+const sp = join(root, ".cache/state.json");
+let t = performance.now();
+let h = createHasher({ root, statePath: sp, smallReadConcurrency: Number(process.env.RC ?? 16) });
+const a = await h.hashPath("data" as RelPath);
+console.log("cold", (performance.now() - t).toFixed(0), "ms", a?.nfiles);
+t = performance.now(); await h.flush(); console.log("flush", (performance.now() - t).toFixed(0), "ms");
+t = performance.now();
+h = createHasher({ root, statePath: sp, fs: syncFs });
+const b = await h.hashPath("data" as RelPath);
+console.log("warm (new process-like, loads state)", (performance.now() - t).toFixed(0), "ms", a?.digest === b?.digest);
+t = performance.now(); await h.hashPath("data" as RelPath); console.log("warm again", (performance.now() - t).toFixed(0), "ms");
+rmSync(root, { recursive: true, force: true });

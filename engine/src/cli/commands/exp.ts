@@ -1,0 +1,231 @@
+// `pipe exp run|show|diff|apply`: run the pipeline with `-S` param overrides (now or queued as a
+// grid), list recorded runs as a table, compare two of them, write one's params back.
+//
+// Param strategy for `exp run`: the overrides are written into the params files (comments and
+// layout kept), repro runs, and the original bytes are put back afterwards: on success, failure,
+// Ctrl-C/SIGTERM and process exit. The run's outputs stay in the workspace (and in the cache), so
+// `pipe exp apply NAME` then `pipe repro` brings the workspace to that experiment without re-running.
+// `--run-all -j N` runs queued entries one at a time: parallel runs would need one workspace each.
+import { asExperiment, checkOverrides, applyOverrides, describeOverrides, expandGrid, ExpStore, newId, parseSetArg, recordRun, storedValues, writeParams } from "../../exp/index.js";
+import type { ExperimentRecord, FileValues, SetArg } from "../../exp/index.js";
+import { compare, declaredOf, storedSide } from "../../metrics/index.js";
+import type { Side } from "../../metrics/index.js";
+import { renderExpShow, sortExperiments } from "../../render/exp-table.js";
+import { renderDiff } from "../../render/metrics-table.js";
+import { formatOptions, parseCommand, precisionOf, sideFor, tableFormat } from "../compare-options.js";
+import { ExitCode, UserError } from "../io.js";
+import type { CliIO, Command } from "../io.js";
+import { openProject, requireRoot } from "../project.js";
+
+const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--queue] [--run-all [-j N]] [-- repro options]
+       pipe exp show [--json|--md] [--sort-by KEY] [--sort-order asc|desc] [--precision N]
+       pipe exp diff [A] [B] [--json|--md] [--all] [--precision N]
+       pipe exp apply NAME
+
+run    set params for one run (the params files are restored afterwards) and run pipe repro;
+       --queue stores every combination of comma-separated values instead (a grid);
+       --run-all runs the queued combinations (one at a time, whatever -j says)
+show   one row per recorded run: params and metrics as columns
+diff   compare the params and metrics of two experiments (B defaults to the workspace)
+apply  write an experiment's params back into the params files
+`;
+
+export const exp: Command = async (argv, io) => {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case "run":
+      return run(rest, io);
+    case "show":
+      return show(rest, io);
+    case "diff":
+      return diff(rest, io);
+    case "apply":
+      return apply(rest, io);
+    case undefined:
+    case "-h":
+    case "--help":
+      io.stdout(HELP);
+      return sub === undefined ? ExitCode.usage : ExitCode.ok;
+    default:
+      throw new UserError(`pipe exp: unknown subcommand "${sub}" (expected run, show, diff or apply)`);
+  }
+};
+
+async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const cmd = "pipe exp run";
+  const split = argv.indexOf("--");
+  const own = split < 0 ? argv : argv.slice(0, split);
+  const reproArgv = split < 0 ? [] : argv.slice(split + 1);
+  const { values, positionals } = parseCommand(cmd, own, {
+    "set-param": { type: "string", short: "S", multiple: true, default: [] },
+    name: { type: "string", short: "n" },
+    queue: { type: "boolean", default: false },
+    "run-all": { type: "boolean", default: false },
+    jobs: { type: "string", short: "j" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return help(io);
+  const root = requireRoot(io.cwd);
+  const store = new ExpStore(root);
+  const sets: SetArg[] = values["set-param"].map((s) => {
+    const r = parseSetArg(s);
+    if (!r.ok) throw new UserError(`${cmd}: ${r.error}`);
+    return r.value;
+  });
+  const grid = expandGrid(sets);
+  for (const o of grid) {
+    const checked = checkOverrides(root, o);
+    if (!checked.ok) throw new UserError(`${cmd}: ${checked.error}`);
+  }
+  if (values.name !== undefined && (await store.hasName(values.name))) {
+    throw new UserError(`${cmd}: an experiment named "${values.name}" already exists`);
+  }
+  const targets = [...positionals, ...reproArgv];
+
+  if (values.queue) {
+    for (const [i, overrides] of grid.entries()) {
+      const name = values.name === undefined ? undefined : grid.length === 1 ? values.name : `${values.name}-${i + 1}`;
+      await store.enqueue({ schema: 1, id: newId(), createdAt: new Date().toISOString(), overrides, ...(name !== undefined ? { name } : {}) });
+      io.stderr(`queued ${name ?? "experiment"}: ${describeOverrides(overrides) || "(no overrides)"}\n`);
+    }
+    io.stderr(`${grid.length} experiment${grid.length === 1 ? "" : "s"} queued; run them with pipe exp run --run-all\n`);
+    return ExitCode.ok;
+  }
+  if (values["run-all"]) {
+    if (sets.length > 0) throw new UserError(`${cmd}: --run-all runs the queue; queue overrides with --queue -S ...`);
+    const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`${cmd}: -j expects a positive integer, got "${values.jobs ?? ""}"`);
+    if (jobs > 1) io.stderr(`note: queued experiments run one at a time in this workspace (-j ${jobs} would need separate workspaces)\n`);
+    let failed = 0;
+    let ran = 0;
+    for (const entry of await store.queued()) {
+      if (!(await store.claim(entry.id))) continue; // another runner took it
+      try {
+        io.stderr(`running ${entry.name ?? "queued experiment"}: ${describeOverrides(entry.overrides) || "(no overrides)"}\n`);
+        const code = await runOne(root, entry.overrides, entry.name, targets, io);
+        ran++;
+        if (code !== ExitCode.ok) failed++;
+      } finally {
+        await store.done(entry.id);
+      }
+    }
+    io.stderr(`${ran} queued experiment${ran === 1 ? "" : "s"} run, ${failed} failed\n`);
+    return failed > 0 ? ExitCode.stageFailed : ExitCode.ok;
+  }
+  if (grid.length > 1) throw new UserError(`${cmd}: several values for one param make a grid: add --queue, then run --run-all`);
+  return runOne(root, grid[0] ?? {}, values.name, targets, io);
+}
+
+/** One experiment: overrides written, repro run in-process, params files restored whatever happens. */
+async function runOne(root: string, overrides: FileValues, name: string | undefined, reproArgv: readonly string[], io: CliIO): Promise<number> {
+  const applied = applyOverrides(root, overrides);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    applied.restore();
+    // Only handler left (repro has removed its own): exit as the signal would have.
+    if (process.listenerCount(signal) <= 1) process.exit(130);
+  };
+  const onExit = (): void => applied.restore();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", onExit);
+  try {
+    const { repro } = await import("./repro.js");
+    const { result: code, recorded } = await asExperiment(
+      { ...(name !== undefined ? { name } : {}), overrides },
+      () => repro(reproArgv, io),
+    );
+    let record: ExperimentRecord | undefined = recorded[recorded.length - 1];
+    if (record === undefined && code === ExitCode.ok) {
+      // Nothing ran or was restored (already up to date): record the run anyway, it is the experiment.
+      const project = openProject(root);
+      record = await asExperiment({ ...(name !== undefined ? { name } : {}), overrides }, () =>
+        recordRun({ root, pipeline: project.pipeline, result: { failed: false, durationMs: 0, outcomes: new Map(), durations: new Map() }, env: io.env }),
+      ).then((r) => r.result);
+    }
+    if (record !== undefined) io.stderr(`experiment ${record.name} recorded (${record.status})\n`);
+    return code;
+  } finally {
+    applied.restore();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", onExit);
+  }
+}
+
+async function show(argv: readonly string[], io: CliIO): Promise<number> {
+  const cmd = "pipe exp show";
+  const { values, positionals } = parseCommand(cmd, argv, {
+    ...formatOptions,
+    "sort-by": { type: "string" },
+    "sort-order": { type: "string", default: "asc" },
+  });
+  if (values.help) return help(io);
+  if (positionals.length > 0) throw new UserError(`${cmd}: unexpected argument "${positionals[0] ?? ""}"`);
+  const format = tableFormat(cmd, values);
+  const precision = precisionOf(cmd, values.precision);
+  const order = values["sort-order"];
+  if (order !== "asc" && order !== "desc") throw new UserError(`${cmd}: --sort-order expects asc or desc, got "${order}"`);
+  const { records, warnings } = await new ExpStore(requireRoot(io.cwd)).list();
+  for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  let rows = records;
+  if (values["sort-by"] !== undefined) {
+    const sorted = sortExperiments(records, values["sort-by"], order);
+    if (sorted === undefined && records.length > 0) throw new UserError(`${cmd}: no experiment has a metric or param "${values["sort-by"]}"`);
+    rows = sorted ?? records;
+  }
+  if (rows.length === 0 && format === "plain") {
+    io.stderr("no experiments recorded yet (every pipe repro that runs a stage records one)\n");
+    return ExitCode.ok;
+  }
+  io.stdout(renderExpShow(rows, { format, precision }));
+  return ExitCode.ok;
+}
+
+async function diff(argv: readonly string[], io: CliIO): Promise<number> {
+  const cmd = "pipe exp diff";
+  const { values, positionals } = parseCommand(cmd, argv, { ...formatOptions, all: { type: "boolean", short: "a", default: false } });
+  if (values.help) return help(io);
+  if (positionals.length > 2) throw new UserError(`${cmd}: expected at most two experiments`);
+  const format = tableFormat(cmd, values);
+  const precision = precisionOf(cmd, values.precision);
+  const root = requireRoot(io.cwd);
+  const store = new ExpStore(root);
+  const experiment = async (ref: string | undefined): Promise<Side> => {
+    const record = ref === undefined ? await store.latest() : await store.find(ref);
+    if (record === undefined) throw new UserError(ref === undefined ? `${cmd}: no experiment recorded yet` : `${cmd}: unknown experiment "${ref}"`);
+    return storedSide(storedValues(record));
+  };
+  const a = await experiment(positionals[0]);
+  const b = positionals[1] === undefined ? await sideFor(cmd, root, "workspace", declaredOf(openProject(root).pipeline)) : await experiment(positionals[1]);
+  const [p, m] = await Promise.all([compare(a, b, "params", { all: values.all }), compare(a, b, "metrics", { all: values.all })]);
+  const labels = { oldLabel: a.label, newLabel: b.label, precision };
+  if (format === "json") {
+    io.stdout(`{\n  "params": ${indent(renderDiff(p.diff, { format, keyHeader: "Param", ...labels }))},\n  "metrics": ${indent(renderDiff(m.diff, { format, keyHeader: "Metric", ...labels }))}\n}\n`);
+  } else {
+    const parts = [renderDiff(p.diff, { format, keyHeader: "Param", ...labels }), renderDiff(m.diff, { format, keyHeader: "Metric", ...labels })].filter((t) => t !== "");
+    io.stdout(parts.join("\n"));
+  }
+  return ExitCode.ok;
+}
+
+const indent = (json: string): string => json.trimEnd().split("\n").join("\n  ");
+
+async function apply(argv: readonly string[], io: CliIO): Promise<number> {
+  const cmd = "pipe exp apply";
+  const { values, positionals } = parseCommand(cmd, argv, { help: { type: "boolean", short: "h", default: false } });
+  if (values.help) return help(io);
+  const [ref, extra] = positionals;
+  if (ref === undefined || extra !== undefined) throw new UserError(`${cmd}: expected exactly one experiment name`);
+  const root = requireRoot(io.cwd);
+  const record = await new ExpStore(root).find(ref);
+  if (record === undefined) throw new UserError(`${cmd}: unknown experiment "${ref}"`);
+  writeParams(root, record.params);
+  const files = Object.keys(record.params).sort();
+  io.stderr(`applied the params of ${record.name} to ${files.join(", ") || "(no params files)"}; run pipe repro to restore its outputs\n`);
+  return ExitCode.ok;
+}
+
+function help(io: CliIO): number {
+  io.stdout(HELP);
+  return ExitCode.ok;
+}
