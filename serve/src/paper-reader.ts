@@ -143,14 +143,21 @@ async function* readCsv(path: string, opts: ReadOptions): AsyncGenerator<Row> {
   );
   stream.on("error", (err) => parser.destroy(err));
   let checked = false;
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    yield* skipped.splice(0);
-    if (!checked) {
-      checked = true;
-      const missing = ["title", "summary"].filter((c) => !(c in rec.record));
-      if (missing.length > 0) throw new InputError(`${path}: the header has no ${missing.join(" or ")} column`);
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      yield* skipped.splice(0);
+      if (!checked) {
+        checked = true;
+        const missing = ["title", "summary"].filter((c) => !(c in rec.record));
+        if (missing.length > 0) throw new InputError(`${path}: the header has no ${missing.join(" or ")} column`);
+      }
+      yield toRow(rec.record, rec.info.lines);
     }
-    yield toRow(rec.record, rec.info.lines);
+  } catch (err) {
+    // A CSV error that ends the file (an unclosed quote) cannot be skipped.
+    const e = err as Error & { code?: string; lines?: number };
+    if (typeof e.code === "string" && e.code.startsWith("CSV_")) throw new InputError(`${path}:${e.lines ?? "?"}: ${e.message}`);
+    throw err;
   }
   yield* skipped.splice(0);
 }

@@ -8,10 +8,10 @@ import {
   GraphBuilder,
   decodeModel,
   encodeModel,
-  float,
   int,
   ints,
   opsetVersion,
+  toInt,
   valueInfo,
   type ModelProto,
   type ValueInfoProto,
@@ -129,7 +129,6 @@ export function extendWithHead(model: ModelProto, head: HeadJson): void {
   graph.node.push(...g.nodes);
   graph.initializer.push(...g.initializers);
   graph.output = [valueInfo(EXPORT_OUTPUT, DataType.FLOAT, ["batch_size", head.n_classes])];
-  void float;
 }
 
 /** Copies external-data files the backbone references so the exported graph finds them. */
@@ -157,8 +156,8 @@ export function buildExportGraph(backboneOnnxPath: string, head: HeadJson | stri
   const model = decodeModel(readFileSync(backboneOnnxPath));
   const hiddenShape = hiddenOutput(model).type?.tensorType?.shape?.dim;
   const lastDim = hiddenShape?.[hiddenShape.length - 1]?.dimValue;
-  if (lastDim !== undefined && Number(lastDim) !== headJson.input_dim) {
-    throw new Error(`backbone hidden size ${Number(lastDim)} != head input_dim ${headJson.input_dim}`);
+  if (lastDim !== undefined && lastDim !== null && toInt(lastDim) !== headJson.input_dim) {
+    throw new Error(`backbone hidden size ${toInt(lastDim)} != head input_dim ${headJson.input_dim}`);
   }
   extendWithHead(model, headJson);
   model.producerName = "pipe-export";

@@ -24,9 +24,12 @@ export class DuplicateNameError extends Error {
   }
 }
 
-/** A time-sortable unique id: base36 milliseconds, then random hex. */
+let sequence = 0;
+
+/** A time-sortable unique id: base36 milliseconds, a per-process sequence (order within one ms), random hex. */
 export function newId(now: Date = new Date()): string {
-  return `${now.getTime().toString(36).padStart(9, "0")}-${randomBytes(4).toString("hex")}`;
+  sequence = (sequence + 1) % 36 ** 4;
+  return `${now.getTime().toString(36).padStart(9, "0")}-${sequence.toString(36).padStart(4, "0")}${randomBytes(3).toString("hex")}`;
 }
 
 export interface ListResult {

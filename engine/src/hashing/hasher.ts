@@ -81,15 +81,28 @@ export function createHasher(opts: HasherOptions): Hasher {
   const state = (): Promise<StatCache> => (statePromise ??= loadStatCache(fs, opts.statePath));
   const abs = (rel: string): string => (rel === "" ? root : join(root, rel));
 
+  // Concurrent requests for the same unchanged file (two stages sharing a dep) share one read.
+  const inflight = new Map<string, { st: FileStat; digest: Promise<Digest> }>();
+  const sameStat = (a: FileStat, b: { ino: number; size: number; mtimeMs: number }): boolean =>
+    a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+
   /** Digest of a file we already stat'ed: from the stat cache when (ino, size, mtime) match. */
   async function fileDigest(rel: string, st: FileStat): Promise<Digest> {
     const cache = await state();
     const hit = cache.get(rel);
-    if (hit && hit.ino === st.ino && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.digest;
+    if (hit && sameStat(st, hit)) return hit.digest;
+    const running = inflight.get(rel);
+    if (running && sameStat(st, running.st)) return running.digest;
     const limit = st.size >= SMALL_FILE ? bigLimit : smallLimit;
-    const digest = await limit(() => fs.digestFile(abs(rel), st.size));
-    cache.set(rel, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, digest });
-    return digest;
+    const digest = limit(() => fs.digestFile(abs(rel), st.size));
+    inflight.set(rel, { st, digest });
+    try {
+      const d = await digest;
+      cache.set(rel, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, digest: d });
+      return d;
+    } finally {
+      if (inflight.get(rel)?.digest === digest) inflight.delete(rel);
+    }
   }
 
   /** Every file under `dirRel` (recursively) as [pathInDir, stat]; symlinks are followed. */

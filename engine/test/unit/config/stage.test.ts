@@ -201,7 +201,7 @@ describe("outs, metrics, plots", () => {
 
   test("a mapping entry must have exactly one path", () => {
     expect(errors("cmd: x", "outs:", "  - {a: {}, b: {}}")).toEqual(["bad-type@5:9"]);
-    expect(errors("cmd: x", "outs:", "  - a: [cache]")).toEqual(["bad-type@5:10"]);
+    expect(errors("cmd: x", "outs:", "  - a: [cache]")).toEqual(["bad-type@5:12"]);
   });
 
   test("non-string entries", () => {

@@ -68,6 +68,15 @@ describe("hashPath", () => {
     expect(reads).toEqual(["a.txt", "a.txt"]);
   });
 
+  it("shares one read between concurrent requests for the same file", async () => {
+    write("big", "x".repeat(100));
+    const { fs, reads } = spyFs();
+    const h = make(fs);
+    const [a, b] = await Promise.all([h.hashPath(rel("big")), h.hashPath(rel("big"))]);
+    expect(a).toEqual(b);
+    expect(reads).toEqual(["big"]);
+  });
+
   it("persists the stat cache on flush, atomically, for the next hasher", async () => {
     write("d/a", "1");
     write("d/b", "2");

@@ -162,6 +162,12 @@ describe("parseLock validation", () => {
     expect(bad("schema: '1.0'\nstages:\n  a:\n    cmd: x\n  a:\n    cmd: y\n").line).toBe(5);
   });
 
+  it("reads an unquoted all-digit or exponent-like hash as written", () => {
+    const r = parseLock("schema: '1.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - path: a\n      hash: 0123456789012345\n      size: 1\n    - path: b\n      hash: 1234567890123e45\n      size: 1\n");
+    expect(r.ok && r.value.stages.s?.outs.map((o) => o.hash)).toEqual(["0123456789012345", "1234567890123e45"]);
+    expect(serializeLock(r.ok ? r.value : emptyLock())).toContain("hash: '0123456789012345'");
+  });
+
   it("accepts an empty document as an empty lock", () => {
     expect(parseLock("")).toEqual({ ok: true, value: emptyLock() });
   });

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { HashInfo } from "../../../src/hashing/index.js";
+import { decide, stageFingerprint, type Observation } from "../../../src/status/index.js";
+import { stage } from "../../helpers/stages.js";
+
+const info = (digest: string): HashInfo => ({ digest: digest as HashInfo["digest"], size: 1, isDir: false });
+const obs = (deps: Record<string, string | null>, outs: Record<string, string | null>): Observation => ({
+  deps: new Map(Object.entries(deps).map(([k, v]) => [k, v === null ? null : info(v)])),
+  outs: new Map(Object.entries(outs).map(([k, v]) => [k, v === null ? null : info(v)])),
+});
+
+const s = stage("train", { cmd: "python train.py", deps: ["data.csv"], outs: ["model.bin"], params: { "params.yaml": { "train.lr": 0.1 } } });
+const recorded = {
+  cmd: "python train.py",
+  deps: [{ path: "data.csv", hash: "d1" }],
+  params: { "params.yaml": { "train.lr": 0.1 } },
+  outs: [{ path: "model.bin", hash: "m1" }],
+};
+
+describe("decide", () => {
+  it("is fresh when nothing changed", () => {
+    expect(decide(s, obs({ "data.csv": "d1" }, { "model.bin": "m1" }), recorded)).toEqual([]);
+  });
+  it("never-run without a lock entry", () => {
+    expect(decide(s, obs({ "data.csv": "d1" }, { "model.bin": null }), undefined)).toEqual([{ kind: "never-run" }]);
+  });
+  it("names each changed input and output", () => {
+    const changed = stage("train", { cmd: "python train.py --fast", deps: ["data.csv"], outs: ["model.bin"], params: { "params.yaml": { "train.lr": 0.2 } } });
+    expect(decide(changed, obs({ "data.csv": "d2" }, { "model.bin": "m2" }), recorded)).toEqual([
+      { kind: "cmd-changed" },
+      { kind: "dep-modified", path: "data.csv" },
+      { kind: "param-changed", path: "params.yaml", key: "train.lr" },
+      { kind: "out-modified", path: "model.bin" },
+    ]);
+  });
+  it("reports missing deps and outs", () => {
+    expect(decide(s, obs({ "data.csv": null }, { "model.bin": null }), recorded)).toEqual([
+      { kind: "dep-missing", path: "data.csv" },
+      { kind: "out-missing", path: "model.bin" },
+    ]);
+  });
+  it("a dep removed from the declaration counts as a modified dep", () => {
+    const fewer = stage("train", { cmd: "python train.py", outs: ["model.bin"], params: { "params.yaml": { "train.lr": 0.1 } } });
+    expect(decide(fewer, obs({}, { "model.bin": "m1" }), recorded)).toEqual([{ kind: "dep-modified", path: "data.csv" }]);
+  });
+  it("always_changed is always stale", () => {
+    const always = { ...s, alwaysChanged: true };
+    expect(decide(always, obs({ "data.csv": "d1" }, { "model.bin": "m1" }), recorded)).toEqual([{ kind: "always-changed" }]);
+  });
+});
+
+describe("stageFingerprint", () => {
+  it("is stable across dep order and changes with any input", () => {
+    const a = stageFingerprint(s, new Map([["data.csv", info("d1")]]));
+    expect(a).toBe(stageFingerprint(s, new Map([["data.csv", info("d1")]])));
+    expect(a).not.toBe(stageFingerprint(s, new Map([["data.csv", info("d2")]])));
+    const otherParam = stage("train", { cmd: "python train.py", deps: ["data.csv"], outs: ["model.bin"], params: { "params.yaml": { "train.lr": 0.2 } } });
+    expect(a).not.toBe(stageFingerprint(otherParam, new Map([["data.csv", info("d1")]])));
+  });
+  it("is null when a dep is missing", () => {
+    expect(stageFingerprint(s, new Map([["data.csv", null]]))).toBeNull();
+  });
+});
