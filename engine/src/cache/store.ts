@@ -1,7 +1,8 @@
 // The content-addressed store: save workspace outputs as read-only objects, check presence,
 // restore them into the workspace (reflink / hardlink / copy), verify, and unprotect.
 import { promises as fsp } from "node:fs";
-import { dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
 import type { RelPath } from "../config/types.js";
 import {
   digestFileNode,
@@ -44,6 +45,17 @@ export function parseManifest(text: string): Manifest | null {
   } catch {
     return null;
   }
+}
+
+/** Regular files under `dir`, recursively, as POSIX paths relative to it (no reads, no hashing). */
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fsp.readdir(dir, { withFileTypes: true })) {
+    const p = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory()) out.push(...(await listFiles(join(dir, e.name), p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
 }
 
 export interface StoreDeps {
@@ -134,6 +146,10 @@ export function createStore(deps: StoreDeps) {
     }
     const manifest = await readManifest(info.digest);
     if (manifest === null) throw new Error(`cannot restore ${rel}: manifest ${info.digest} missing or corrupt`);
+    // Check every object before touching the workspace, so a gap never leaves a half-restored dir.
+    const present = await mapLimit(manifest, 32, ([, d]) => exists(obj(d)));
+    const gap = present.indexOf(false);
+    if (gap >= 0) throw new Error(`cannot restore ${rel}: object for ${manifest[gap]?.[0] ?? "?"} missing`);
     await fsp.rm(dst, { recursive: true, force: true });
     await fsp.mkdir(dst, { recursive: true });
     const dirs = new Set<string>();
@@ -154,7 +170,7 @@ export function createStore(deps: StoreDeps) {
     const st = await fsp.stat(p);
     if (st.nlink <= 1 && (st.mode & 0o200) !== 0) return;
     const info = await hasher.hashFile(rel); // warm stat cache: no read
-    const tmp = join(dirname(p), `.${process.pid}-unprotect-${Date.now()}.tmp`);
+    const tmp = join(dirname(p), `.${basename(p)}.${process.pid}-${randomBytes(4).toString("hex")}.unprotect`);
     try {
       await fsp.copyFile(p, tmp);
       await fsp.chmod(tmp, (st.mode & 0o777) | 0o200);
@@ -170,8 +186,8 @@ export function createStore(deps: StoreDeps) {
     const st = await fsp.stat(abs(rel)).catch(() => null);
     if (st === null) return;
     if (!st.isDirectory()) return unprotectFile(rel);
-    const hashed = await hasher.hashDir(rel);
-    if (hashed) await mapLimit(hashed.manifest, IO_CONCURRENCY, ([p]) => unprotectFile(joinRel(rel, p)));
+    const files = await listFiles(abs(rel));
+    await mapLimit(files, IO_CONCURRENCY, (p) => unprotectFile(joinRel(rel, p)));
   }
 
   async function verifyFile(digest: Digest): Promise<boolean> {

@@ -2,7 +2,7 @@
 // Diagnostics become one UserError carrying the formatted report and exit code 2.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadPipeline } from "../config/index.js";
+import { loadPipelineReport } from "../config/index.js";
 import type { Pipeline, RelPath } from "../config/types.js";
 import { formatDiagnostics } from "../diagnostics/index.js";
 import type { Diagnostic } from "../diagnostics/types.js";
@@ -38,13 +38,26 @@ function diagnosticsError(list: readonly Diagnostic[], sources: ReadonlyMap<stri
 
 export function openProject(cwd: string): Project {
   const root = requireRoot(cwd);
-  const loaded = loadPipeline(root);
-  if (!loaded.ok) throw diagnosticsError(loaded.error, sourcesOf(loaded.error, root));
-  const pipeline = loaded.value;
+  const report = loadPipelineReport(root);
+  const configErrors = report.diagnostics.filter((d) => d.severity === "error");
+  const pipeline = report.pipeline;
+  if (pipeline === null) throw diagnosticsError(report.diagnostics, sourcesOf(report.diagnostics, root));
   const built = buildGraph(pipeline, { exists: (p: RelPath) => existsSync(join(root, p)) });
-  if (!built.ok) throw diagnosticsError(built.error, pipeline.sources);
-  return { root, pipeline, graph: built.value };
+  if (configErrors.length === 0 && built.ok) return { root, pipeline, graph: built.value };
+  // Report every problem at once: the graph checks ran on the stages that did validate. A dep
+  // may look unproduced only because its producer was rejected, so `missing-dep` waits for a
+  // pipeline without config errors.
+  const graphErrors = built.ok ? [] : built.error.filter((d) => configErrors.length === 0 || d.code !== "missing-dep");
+  const all = [...report.diagnostics, ...graphErrors].sort(byLocation);
+  throw diagnosticsError(all, pipeline.sources);
 }
+
+const byLocation = (a: Diagnostic, b: Diagnostic): number => {
+  const la = a.location;
+  const lb = b.location;
+  if (!la || !lb) return la ? 1 : lb ? -1 : 0;
+  return la.file.localeCompare(lb.file) || la.line - lb.line || la.col - lb.col;
+};
 
 /** When loading failed there is no Pipeline to carry the sources: read the files named. */
 function sourcesOf(list: readonly Diagnostic[], root: string): Map<string, string> {

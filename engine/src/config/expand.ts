@@ -48,11 +48,11 @@ export function expandStages(stagesNode: unknown, renv: ResolveEnv, ctx: Context
           location: loc,
           related: [{ message: `'${name}' first defined here`, location: first }],
         });
-        continue;
       }
-      names.set(name, loc);
+      // A duplicate is still validated, so that its own mistakes are reported too.
       const stage = validateStage(name, label, loc, stageBody, senv);
-      if (stage !== null) stages.push(stage);
+      if (first === undefined && stage !== null) stages.push(stage);
+      names.set(name, first ?? loc);
     }
   }
   return stages;

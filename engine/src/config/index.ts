@@ -2,6 +2,7 @@
 export type { ConfigFs } from "./fs.js";
 export { nodeConfigFs } from "./fs.js";
 export type { LoadOptions } from "./load.js";
-export { findPipelineFile, loadPipeline, PIPELINE_FILES } from "./load.js";
+export { findPipelineFile, loadPipeline, loadPipelineReport, PIPELINE_FILES } from "./load.js";
+export type { PipelineReport } from "./load.js";
 export { getPath } from "./paths.js";
 export type * from "./types.js";

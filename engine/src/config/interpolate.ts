@@ -119,7 +119,8 @@ function evaluate(text: string, start: number, ctx: Context): Token | Interpolat
   const r = ctx.lookup(segs);
   if (r.found) return { text, start, value: r.value };
   const hint = ctx.suggest(segs);
-  const mean = hint === undefined ? "" : ` (did you mean '${hint}'?)`;
+  const shell = /^[A-Z_][A-Z0-9_]*$/.test(expr) ? ` (for the shell variable write '$$\{${expr}}')` : "";
+  const mean = hint === undefined ? shell : ` (did you mean '${hint}'?)`;
   return { message: `undefined name '${expr}' in '${text}'${mean}`, start, end, text };
 }
 

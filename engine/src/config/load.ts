@@ -29,6 +29,23 @@ export function findPipelineFile(root: string, fs: ConfigFs = nodeConfigFs): (ty
 }
 
 export function loadPipeline(root: string, opts: LoadOptions = {}): Result<Pipeline, Diagnostic[]> {
+  const report = loadPipelineReport(root, opts);
+  if (report.pipeline === null || report.diagnostics.some((d) => d.severity === "error")) return { ok: false, error: report.diagnostics };
+  return { ok: true, value: report.pipeline };
+}
+
+/** What was loaded: the stages that validated (possibly not all), and every diagnostic. */
+export interface PipelineReport {
+  readonly pipeline: Pipeline | null;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Like `loadPipeline`, but also returns the stages that did validate when others did not, so the
+ * CLI can run the graph checks too and report every problem at once.
+ */
+export function loadPipelineReport(root: string, opts: LoadOptions = {}): PipelineReport {
+  const asReport = (r: Result<Pipeline, Diagnostic[]>): PipelineReport => ({ pipeline: null, diagnostics: r.ok ? [] : r.error });
   const fs = opts.fs ?? nodeConfigFs;
   const absRoot = resolve(root);
   const missing = (message: string): Result<Pipeline, Diagnostic[]> => ({
@@ -36,17 +53,17 @@ export function loadPipeline(root: string, opts: LoadOptions = {}): Result<Pipel
     error: [{ severity: "error", code: "missing-pipeline-file", message }],
   });
   const name = opts.file ?? findPipelineFile(absRoot, fs);
-  if (name === null) return missing(`no pipeline.yaml or dvc.yaml in ${absRoot}`);
+  if (name === null) return asReport(missing(`no pipeline.yaml or dvc.yaml in ${absRoot}`));
   const rel = resolveRel(absRoot, "", name);
-  if (!rel.ok) return missing(`pipeline file '${name}' is outside the project root ${absRoot}`);
+  if (!rel.ok) return asReport(missing(`pipeline file '${name}' is outside the project root ${absRoot}`));
   const file = rel.path;
   const text = fs.readText(join(absRoot, file));
-  if (text === null) return missing(`pipeline file '${file}' does not exist in ${absRoot}`);
+  if (text === null) return asReport(missing(`pipeline file '${file}' does not exist in ${absRoot}`));
 
   const sources = new Map<string, string>([[file, text]]);
   const diags: Diagnostic[] = [];
   const parsed = parseYaml(file, text, diags);
-  if (!parsed.ok) return { ok: false, error: finish(diags, file) };
+  if (!parsed.ok) return { pipeline: null, diagnostics: finish(diags, file) };
   const renv: ResolveEnv = { src: parsed.src, doc: parsed.doc, diags };
   const baseDir = dirOf(file);
   const params = new ParamsStore(absRoot, fs, sources, diags);
@@ -85,9 +102,7 @@ export function loadPipeline(root: string, opts: LoadOptions = {}): Result<Pipel
   const ctx = Context.of(...scopes);
   const stages = expandStages(stagesNode, renv, ctx, { root: absRoot, baseDir, params, diags });
 
-  const all = finish(diags, file);
-  if (all.some((d) => d.severity === "error")) return { ok: false, error: all };
-  return { ok: true, value: Object.freeze({ root: absRoot, file, stages: Object.freeze(stages), sources }) };
+  return { pipeline: Object.freeze({ root: absRoot, file, stages: Object.freeze(stages), sources }), diagnostics: finish(diags, file) };
 }
 
 /** One interpolation scope per `vars` entry: an inline mapping, `file.yaml` or `file.yaml:k1,k2`. */

@@ -175,7 +175,7 @@ export function assertNever(x: never): never {
 }
 
 /** `string`, `list`, `mapping`, `number`... for "expected X, got Y" messages. */
-export function describe(n: RNode): string {
+export function describeNode(n: RNode): string {
   if (n.kind === "seq") return "a list";
   if (n.kind === "map") return "a mapping";
   const v = n.value;

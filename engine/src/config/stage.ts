@@ -3,7 +3,7 @@
 import type { Diagnostic, SourceLocation } from "../diagnostics/types.js";
 import type { ParamsStore } from "./params.js";
 import { getPath, isGlob, joinRel, resolveRel } from "./paths.js";
-import { describe, type RMap, type RNode } from "./resolve.js";
+import { describeNode, type RMap, type RNode } from "./resolve.js";
 import { didYouMean } from "./suggest.js";
 import type { DepSpec, OutKind, OutSpec, ParamRef, PlotOptions, RelPath, Stage, StageName } from "./types.js";
 
@@ -87,6 +87,9 @@ class StageValidator {
         case "env":
           this.envMap(value, stageEnv);
           break;
+        case "vars":
+          this.error("unknown-key", `stage-level 'vars' is not supported (stage '${this.label}'); move it to the top-level 'vars'`, keyLoc);
+          break;
         default:
           this.error("unknown-key", `unknown key '${key}' in stage '${this.label}'${didYouMean(key, [...STAGE_KEYS, ...EXPANSION_KEYS])}`, keyLoc);
       }
@@ -117,7 +120,7 @@ class StageValidator {
   }
 
   private badType(n: RNode, what: string, expected: string): void {
-    this.error("bad-type", `${what} in stage '${this.label}' must be ${expected}, got ${describe(n)}`, n.loc);
+    this.error("bad-type", `${what} in stage '${this.label}' must be ${expected}, got ${describeNode(n)}`, n.loc);
   }
 
   private str(n: RNode, key: string): string | undefined {

@@ -10,4 +10,4 @@ export { applyOverrides, checkOverrides, setParamsText, writeParams } from "./pa
 export type { AppliedParams } from "./params-edit.js";
 export { asExperiment, buildRecord, recordExperiment, recordRun } from "./record.js";
 export type { ReproRun, RunSummary } from "./record.js";
-export { storedValues } from "./values.js";
+export { recordReader, storedValues } from "./values.js";

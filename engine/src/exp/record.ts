@@ -6,6 +6,7 @@ import type { Result } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
 import { readLock } from "../lock/index.js";
 import { declaredOf, gitState, readMetrics, readParams, workspaceReader } from "../metrics/index.js";
+import type { TreeReader } from "../metrics/index.js";
 import { DuplicateNameError, ExpStore, newId } from "./store.js";
 import type { ExperimentRecord, FileValues } from "./types.js";
 
@@ -73,10 +74,11 @@ export async function buildRecord(root: string, summary: RunSummary): Promise<Ex
   const now = summary.now ?? new Date();
   const declared = declaredOf(summary.pipeline);
   const reader = workspaceReader(root);
-  const [params, metrics, git] = await Promise.all([
+  const [params, metrics, git, plots] = await Promise.all([
     readParams(reader, declared.params),
     readMetrics(reader, declared.metrics),
     gitState(root),
+    readPlotTexts(reader, declared.plots.map((p) => p.path)),
   ]);
   const id = newId(now);
   const name = summary.name ?? active?.name ?? (summary.env ?? process.env)["PIPE_EXP_NAME"] ?? `exp-${randomBytes(3).toString("hex")}`;
@@ -92,8 +94,20 @@ export async function buildRecord(root: string, summary: RunSummary): Promise<Ex
     metrics: metrics.files,
     deps: sortRecord(summary.deps),
     durations: sortRecord(summary.durations),
+    ...(Object.keys(plots).length > 0 ? { plots } : {}),
     ...(overrides !== undefined && Object.keys(overrides).length > 0 ? { overrides } : {}),
   };
+}
+
+const MAX_PLOT_BYTES = 1024 * 1024;
+
+async function readPlotTexts(reader: TreeReader, paths: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const path of paths) {
+    const text = await reader.readText(path);
+    if (text !== undefined && Buffer.byteLength(text) <= MAX_PLOT_BYTES) out[path] = text;
+  }
+  return out;
 }
 
 function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {

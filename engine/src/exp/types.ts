@@ -33,6 +33,8 @@ export interface ExperimentRecord {
   readonly deps: Readonly<Record<string, string>>;
   /** Milliseconds per stage that ran or was restored. */
   readonly durations: Readonly<Record<string, number>>;
+  /** Text of the declared plot files after the run (each up to 1 MiB), for `pipe plots diff NAME`. */
+  readonly plots?: Readonly<Record<string, string>>;
   /** The `-S` overrides this run was started with (`pipe exp run`), if any. */
   readonly overrides?: FileValues;
 }

@@ -54,7 +54,7 @@ export function renderExpShow(records: readonly ExperimentRecord[], opts: ExpSho
       r.git === null ? "-" : `${r.git.commit?.slice(0, 7) ?? "-"}${r.git.dirty ? "*" : ""}`,
       r.status,
       ...metricCols.map((c) => formatValue(r.metrics[c.file]?.[c.key], opts.precision)),
-      ...paramCols.map((c) => formatValue(r.params[c.file]?.[c.key], opts.precision)),
+      ...paramCols.map((c) => formatValue(r.params[c.file]?.[c.key])),
     ]);
   }
   return opts.format === "md" ? renderMarkdownTable(rows) : renderPlainTable(rows);

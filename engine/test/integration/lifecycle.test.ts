@@ -142,6 +142,18 @@ describe("bad pipelines", () => {
     expect(rig.log()).toEqual([]);
   });
 
+  it("config mistakes and graph mistakes are reported together", () => {
+    rig.write(
+      "pipeline.yaml",
+      "stages:\n  a:\n    cmd: echo a > x.txt\n    outs: [x.txt]\n  b:\n    cmd: echo b > x.txt\n    outs: [x.txt]\n  c:\n    cmd: echo c\n    outz: [c.txt]\n",
+    );
+    const r = rig.pipe("repro");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pipeline\.yaml:7:\d+ error duplicate-output/);
+    expect(r.stderr).toMatch(/pipeline\.yaml:10:5 error unknown-key/);
+    expect(r.stderr).toContain("2 errors");
+  });
+
   it("a cycle is reported with the edges that make it", () => {
     rig.write("pipeline.yaml", "stages:\n  a:\n    cmd: cp b.txt a.txt\n    deps: [b.txt]\n    outs: [a.txt]\n  b:\n    cmd: cp a.txt b.txt\n    deps: [a.txt]\n    outs: [b.txt]\n");
     const r = rig.pipe("repro");

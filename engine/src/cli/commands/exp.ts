@@ -102,6 +102,13 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       if (!(await store.claim(entry.id))) continue; // another runner took it
       try {
         io.stderr(`running ${entry.name ?? "queued experiment"}: ${describeOverrides(entry.overrides) || "(no overrides)"}\n`);
+        // params files may have changed since the entry was queued
+        const checked = checkOverrides(root, entry.overrides);
+        if (!checked.ok) {
+          io.stderr(`${cmd}: skipped: ${checked.error}\n`);
+          failed++;
+          continue;
+        }
         const code = await runOne(root, entry.overrides, entry.name, targets, io);
         ran++;
         if (code !== ExitCode.ok) failed++;

@@ -108,10 +108,19 @@ describe("restore", () => {
     });
   }
 
-  it("throws when the object is missing", async () => {
+  it("throws when an object is missing, leaving the workspace untouched", async () => {
     write("f", "x");
     const info = await hash("f");
     await expect(make("copy").restore(rel("f"), info)).rejects.toThrow(/missing/);
+    write("d/a", "1");
+    write("d/b", "2");
+    const cache = make("copy");
+    const d = await hash("d");
+    await cache.save(rel("d"), d);
+    rmSync(objectPath(cache.layout, (await cache.readManifest(d.digest))![1]![1]), { force: true });
+    write("d/a", "mine");
+    await expect(cache.restore(rel("d"), d)).rejects.toThrow(/object for b missing/);
+    expect(read("d/a")).toBe("mine");
   });
 
   it("in copy mode an in-place edit of a restored file cannot reach the cache", async () => {

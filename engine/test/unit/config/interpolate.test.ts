@@ -84,6 +84,11 @@ describe("errors", () => {
     expect(d[0]!.message).toBe("undefined name 'modle' in '${modle}' (did you mean 'model'?)");
   });
 
+  test("an undefined shell-style name hints at the $${ escape", () => {
+    const d = fail({ "pipeline.yaml": pipe("", "echo ${HOME}") });
+    expect(d[0]!.message).toBe("undefined name 'HOME' in '${HOME}' (for the shell variable write '$${HOME}')");
+  });
+
   test("undefined nested key suggests a sibling", () => {
     const d = fail({ "pipeline.yaml": pipe("", "${train.lrr}"), "params.yaml": "train: {lr: 1}\n" });
     expect(d[0]!.message).toContain("did you mean 'train.lr'?");

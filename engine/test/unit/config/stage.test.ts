@@ -19,6 +19,12 @@ describe("keys", () => {
     expect(d[0]!.message).toBe("unknown key 'banana' in stage 's'");
   });
 
+  test("stage-level vars get a clear message", () => {
+    const d = fail({ "pipeline.yaml": one("cmd: x", "vars: [{a: 1}]") });
+    expect(brief(d)).toEqual(["unknown-key@4:5"]);
+    expect(d[0]!.message).toContain("top-level 'vars'");
+  });
+
   test("meta is accepted and ignored, even with odd content", () => {
     expect(stage("cmd: x", "meta: {owner: me, note: '${not_interpolated}'}").cmd).toEqual(["x"]);
   });
