@@ -96,6 +96,13 @@ function copyBackbone(srcDir: string, onnxPath: string, outDir: string): Record<
   return sizes;
 }
 
+/** A folder with weights is pretrained unless its own card.json says otherwise (a random build). */
+function declaredPretrained(dir: string): boolean {
+  const card = join(dir, "card.json");
+  if (!existsSync(card)) return true;
+  return (JSON.parse(readFileSync(card, "utf8")) as { pretrained?: unknown }).pretrained !== false;
+}
+
 /** Tries the Hugging Face hub through transformers.js; returns the downloaded folder or a reason. */
 async function tryHub(name: string, timeoutS: number, cacheDir: string): Promise<{ dir: string } | { reason: string }> {
   if (timeoutS <= 0) return { reason: "hub disabled (model.hub_timeout_s: 0)" };
@@ -147,7 +154,7 @@ export async function main(): Promise<void> {
       tried.push(`${kind}: ${dir} has no onnx/model.onnx`);
       continue;
     }
-    card = { name: params.name, source: kind, pretrained: true, ...copyBackbone(dir, onnx, stagingDir) };
+    card = { name: params.name, source: kind, pretrained: declaredPretrained(dir), ...copyBackbone(dir, onnx, stagingDir) };
     source = kind;
     break;
   }

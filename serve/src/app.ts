@@ -187,6 +187,16 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
     req.log.info({ method: req.method, url: req.url, route, status: reply.statusCode, latency_ms: Math.round(reply.elapsedTime * 100) / 100 }, "request");
   };
   app.addHook("onResponse", async (req, reply) => finish(req, reply));
+  // While shutting down, answers to in-flight requests close their keep-alive connection, so
+  // app.close() is not held open by idle clients.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    if (closing) void reply.header("connection", "close");
+    return payload;
+  });
   app.addHook("onRequestAbort", async (req) => {
     if (counted.delete(req)) metrics.inFlight.inc(-1);
   });

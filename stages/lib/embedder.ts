@@ -3,6 +3,7 @@
 // attention mask. Documents are sorted by token length in windows to cut padding; order is restored.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import type { InferenceSession } from "onnxruntime-node";
 import { AutoModel, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from "@huggingface/transformers";
 
 export interface EmbedderOptions {
@@ -77,6 +78,31 @@ export function meanPoolInto(
   }
 }
 
+/** ONNX Runtime session options for the embedder (shared with the overhead bench). */
+export function sessionOptionsFor(options: Pick<EmbedderOptions, "threads" | "spin">): InferenceSession.SessionOptions {
+  // No busy-waiting between ops by default: on a few shared cores spinning threads starve each other.
+  return {
+    interOpNumThreads: 1,
+    ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
+    extra: { session: { intra_op: { allow_spinning: options.spin === true ? "1" : "0" } } },
+  };
+}
+
+/**
+ * Batches of row indices: rows sorted by token length within windows of SORT_WINDOW_BATCHES
+ * batches (ties by index), so each batch pads little; callers scatter results back by index.
+ */
+export function planBatches(lengths: number[], batchSize: number): number[][] {
+  const batches: number[][] = [];
+  const window = batchSize * SORT_WINDOW_BATCHES;
+  for (let start = 0; start < lengths.length; start += window) {
+    const order = Array.from({ length: Math.min(window, lengths.length - start) }, (_, i) => start + i);
+    order.sort((a, b) => (lengths[a] as number) - (lengths[b] as number) || a - b);
+    for (let b = 0; b < order.length; b += batchSize) batches.push(order.slice(b, b + batchSize));
+  }
+  return batches;
+}
+
 export async function loadEmbedder(backboneDir: string, options: EmbedderOptions): Promise<Embedder> {
   const dir = resolve(backboneDir);
   const id = configureLocalOnly(dir);
@@ -84,12 +110,7 @@ export async function loadEmbedder(backboneDir: string, options: EmbedderOptions
   const dim = config.dim ?? config.hidden_size;
   if (dim === undefined) throw new Error(`${dir}/config.json: no 'dim' or 'hidden_size'`);
   const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(id);
-  // No busy-waiting between ops: on a few shared cores ORT's spinning threads starve each other.
-  const sessionOptions = {
-    interOpNumThreads: 1,
-    ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
-    extra: { session: { intra_op: { allow_spinning: options.spin === true ? "1" : "0" } } },
-  };
+  const sessionOptions = sessionOptionsFor(options);
   const model: PreTrainedModel = await AutoModel.from_pretrained(id, {
     dtype: "fp32",
     device: "cpu",
@@ -135,15 +156,11 @@ export async function loadEmbedder(backboneDir: string, options: EmbedderOptions
 
   const embedTokens = async (all: number[][], onProgress?: (p: EmbedProgress) => void): Promise<Float32Array> => {
     const out = new Float32Array(all.length * dim);
-    const window = batchSize * SORT_WINDOW_BATCHES;
-    for (let start = 0; start < all.length; start += window) {
-      const order = Array.from({ length: Math.min(window, all.length - start) }, (_, i) => start + i);
-      order.sort((a, b) => (all[a] as number[]).length - (all[b] as number[]).length || a - b);
-      for (let b = 0; b < order.length; b += batchSize) {
-        const rows = order.slice(b, b + batchSize);
-        await runBatch(rows.map((r) => all[r] as number[]), out, rows);
-        onProgress?.({ done: start + b + rows.length, total: all.length });
-      }
+    let done = 0;
+    for (const rows of planBatches(all.map((ids) => ids.length), batchSize)) {
+      await runBatch(rows.map((r) => all[r] as number[]), out, rows);
+      done += rows.length;
+      onProgress?.({ done, total: all.length });
     }
     return out;
   };

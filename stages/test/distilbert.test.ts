@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import ort from "onnxruntime-node";
 import { buildRandomDistilBert, writeRandomBackbone, type DistilBertSizes } from "../lib/distilbert-random.js";
-import { decodeModel, toInt, type ModelProto } from "../lib/onnx/index.js";
+import { decodeModel, type ModelProto } from "../lib/onnx/index.js";
 import { mirrorModelDir } from "../lib/mirror.js";
 
 const SIZES: DistilBertSizes = { vocab_size: 50, max_position_embeddings: 16, dim: 8, n_layers: 2, n_heads: 2, hidden_dim: 12 };
@@ -17,7 +17,6 @@ function weights(model: ModelProto): Map<string, Float32Array> {
     const raw = t.rawData as Uint8Array;
     const copy = new Uint8Array(raw); // aligned copy
     if (t.dataType === 1) map.set(t.name, new Float32Array(copy.buffer, 0, copy.byteLength / 4));
-    void toInt;
   }
   return map;
 }
@@ -64,9 +63,8 @@ function reference(w: Map<string, Float32Array>, s: DistilBertSizes, ids: number
   return x.map((r) => Float64Array.from(r));
 }
 
-/** Abramowitz-Stegun 7.1.26 is too coarse; use a series/continued-fraction-free high-precision erf. */
+/** erf by its Taylor series (exact enough for the small |x| of a random-init model). */
 function erf(x: number): number {
-  // Taylor series converges fast for the small |x| seen here; fall back to 1 for large |x|.
   if (Math.abs(x) > 5) return Math.sign(x);
   let sum = 0, term = x, n = 0;
   while (Math.abs(term) > 1e-16 * Math.abs(sum) || n < 3) {

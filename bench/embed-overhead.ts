@@ -1,0 +1,114 @@
+// Embedder overhead: docs/s of lib/embedder.ts (transformers.js model call, tensor building, pooling;
+// and with tokenization) against raw InferenceSession.run of the same ONNX model on the same,
+// pre-built batches. Prints figures; asserts nothing.
+// Usage: tsx bench/embed-overhead.ts [--docs 1000] [--max-length 256] [--batch-size 32] [--threads N]
+//        [--backbone artifacts/backbone] [--reps 3]
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import ort from "onnxruntime-node";
+import { writeRandomBackbone } from "../stages/lib/distilbert-random.js";
+import { loadEmbedder, planBatches, sessionOptionsFor } from "../stages/lib/embedder.js";
+import { mirrorModelDir } from "../stages/lib/mirror.js";
+
+const { values } = parseArgs({
+  options: {
+    docs: { type: "string", default: "1000" },
+    "max-length": { type: "string", default: "256" },
+    "batch-size": { type: "string", default: "32" },
+    threads: { type: "string" },
+    backbone: { type: "string", default: "artifacts/backbone" },
+    reps: { type: "string", default: "3" },
+  },
+});
+const nDocs = Number(values.docs);
+const maxLength = Number(values["max-length"]);
+const batchSize = Number(values["batch-size"]);
+const reps = Number(values.reps);
+const threads = values.threads === undefined ? undefined : Number(values.threads);
+
+function texts(n: number): string[] {
+  const val = resolve("data/processed/val.jsonl");
+  if (existsSync(val)) {
+    return readFileSync(val, "utf8").split("\n").filter((l) => l !== "").slice(0, n).map((l) => {
+      const p = JSON.parse(l) as { title: string; summary: string };
+      return `${p.title} ${p.summary}`;
+    });
+  }
+  return Array.from({ length: n }, (_, i) => `Paper ${i}: ` + "a study of attention in transformers ".repeat(1 + (i % 20)));
+}
+
+let backbone = resolve(values.backbone);
+let scratch: string | null = null;
+if (!existsSync(join(backbone, "onnx", "model.onnx"))) {
+  const mirror = mirrorModelDir("distilbert-base-uncased");
+  if (mirror === null) throw new Error(`no backbone at ${backbone} and no mirror to build one`);
+  scratch = mkdtempSync(join(tmpdir(), "pipe-bench-"));
+  writeRandomBackbone(scratch, mirror, "distilbert-base-uncased", { dim: 128, n_layers: 2, n_heads: 2, hidden_dim: 512 }, 0);
+  backbone = scratch;
+}
+
+const opts = { maxLength, batchSize, ...(threads === undefined ? {} : { threads }) };
+const embedder = await loadEmbedder(backbone, opts);
+const docs = texts(nDocs);
+const ids = embedder.tokenize(docs);
+const batches = planBatches(ids.map((r) => r.length), batchSize);
+const feeds = batches.map((rows) => {
+  const seq = Math.max(...rows.map((r) => (ids[r] as number[]).length));
+  const inputIds = new BigInt64Array(rows.length * seq);
+  const mask = new BigInt64Array(rows.length * seq);
+  rows.forEach((r, i) => (ids[r] as number[]).forEach((id, t) => {
+    inputIds[i * seq + t] = BigInt(id);
+    mask[i * seq + t] = 1n;
+  }));
+  return {
+    input_ids: new ort.Tensor("int64", inputIds, [rows.length, seq]),
+    attention_mask: new ort.Tensor("int64", mask, [rows.length, seq]),
+  };
+});
+const session = await ort.InferenceSession.create(join(backbone, "onnx", "model.onnx"), sessionOptionsFor(opts));
+
+const time = async (fn: () => Promise<unknown>): Promise<number> => {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+};
+const batchIds = batches.map((rows) => rows.map((r) => ids[r] as number[]));
+const batchTexts = batches.map((rows) => rows.map((r) => docs[r] as string));
+// Warm-up, then the three variants interleaved batch by batch so other load on the machine hits
+// them alike; per batch the fastest of `reps` runs counts.
+await session.run(feeds[0] as Record<string, ort.Tensor>);
+await embedder.embedTokens(batchIds[0] as number[][]);
+const total = { raw: 0, ours: 0, oursTok: 0, tok: 0 };
+for (let b = 0; b < batches.length; b++) {
+  const best = { raw: Infinity, ours: Infinity, oursTok: Infinity, tok: Infinity };
+  for (let i = 0; i < reps; i++) {
+    best.raw = Math.min(best.raw, await time(async () => (await session.run(feeds[b] as Record<string, ort.Tensor>)).last_hidden_state?.dispose()));
+    best.ours = Math.min(best.ours, await time(() => embedder.embedTokens(batchIds[b] as number[][])));
+    best.oursTok = Math.min(best.oursTok, await time(() => embedder.embed(batchTexts[b] as string[])));
+    best.tok = Math.min(best.tok, await time(async () => embedder.tokenize(batchTexts[b] as string[])));
+  }
+  total.raw += best.raw;
+  total.ours += best.ours;
+  total.oursTok += best.oursTok;
+  total.tok += best.tok;
+}
+const best = total;
+await embedder.dispose();
+await session.release();
+if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
+
+const rate = (s: number): string => (docs.length / s).toFixed(1);
+const overhead = (s: number): string => `${(((s - best.raw) / best.raw) * 100).toFixed(1)} %`;
+const meanLen = ids.reduce((a, r) => a + r.length, 0) / ids.length;
+process.stdout.write(
+  [
+    `embed-overhead: ${docs.length} docs, mean ${meanLen.toFixed(0)} tokens, max_length ${maxLength}, batch ${batchSize}, ` +
+      `${batches.length} batches, threads ${threads ?? "default"}, best of ${reps}`,
+    `  raw InferenceSession.run (pre-built tensors)   ${rate(best.raw)} docs/s`,
+    `  embedder.embedTokens (model call + pooling)   ${rate(best.ours)} docs/s  overhead ${overhead(best.ours)}`,
+    `  embedder.embed (tokenize + model + pooling)   ${rate(best.oursTok)} docs/s  overhead ${overhead(best.oursTok)}`,
+    `  tokenizer alone                               ${rate(best.tok)} docs/s`,
+  ].join("\n") + "\n",
+);
