@@ -2,7 +2,7 @@
 // and with tokenization) against raw InferenceSession.run of the same ONNX model on the same,
 // pre-built batches. Prints figures; asserts nothing.
 // Usage: tsx bench/embed-overhead.ts [--docs 1000] [--max-length 256] [--batch-size 32] [--threads N]
-//        [--backbone artifacts/backbone] [--reps 3]
+//        [--backbone artifacts/backbone] [--reps 3] [--spin]
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     threads: { type: "string" },
     backbone: { type: "string", default: "artifacts/backbone" },
     reps: { type: "string", default: "3" },
+    spin: { type: "boolean", default: false },
   },
 });
 const nDocs = Number(values.docs);
@@ -49,7 +50,7 @@ if (!existsSync(join(backbone, "onnx", "model.onnx"))) {
   backbone = scratch;
 }
 
-const opts = { maxLength, batchSize, ...(threads === undefined ? {} : { threads }) };
+const opts = { maxLength, batchSize, spin: values.spin, ...(threads === undefined ? {} : { threads }) };
 const embedder = await loadEmbedder(backbone, opts);
 const docs = texts(nDocs);
 const ids = embedder.tokenize(docs);
@@ -105,7 +106,7 @@ const meanLen = ids.reduce((a, r) => a + r.length, 0) / ids.length;
 process.stdout.write(
   [
     `embed-overhead: ${docs.length} docs, mean ${meanLen.toFixed(0)} tokens, max_length ${maxLength}, batch ${batchSize}, ` +
-      `${batches.length} batches, threads ${threads ?? "default"}, best of ${reps}`,
+      `${batches.length} batches, threads ${threads ?? "default"}${values.spin ? " (spinning)" : ""}, best of ${reps}`,
     `  raw InferenceSession.run (pre-built tensors)   ${rate(best.raw)} docs/s`,
     `  embedder.embedTokens (model call + pooling)   ${rate(best.ours)} docs/s  overhead ${overhead(best.ours)}`,
     `  embedder.embed (tokenize + model + pooling)   ${rate(best.oursTok)} docs/s  overhead ${overhead(best.oursTok)}`,

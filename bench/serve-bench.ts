@@ -1,8 +1,9 @@
 // Serving bench: starts `serve/src/server.ts` on 127.0.0.1 for each model package, measures cold
 // start to /ready, then drives POST /predict with autocannon at rising concurrency (bounded time)
 // and prints throughput, latency, errors, peak RSS and model size, with and without batching.
-//   tsx bench/serve-bench.ts [--model DIR ...] [--duration 5] [--connections 1,4,16,32,64]
-// Without --model it builds a tiny random transformer export in a temp dir (plumbing, not a score).
+//   tsx bench/serve-bench.ts [--model DIR ...] [--duration 5] [--connections 1,4,16,32,64] [--int8]
+// --int8 also benches each transformer export after weight-only int8 quantization (serve/src/quantize.ts).
+// Without --model it builds tiny random baseline and transformer exports in a temp dir.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
@@ -12,7 +13,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readCsvGz } from "../stages/lib/csv.js";
 import { readCard } from "../serve/src/card.js";
-import { mirrorTokenizerDir, writeTinyTransformerExport } from "../serve/src/tiny-export.js";
+import { quantizeExport } from "../serve/src/quantize.js";
+import { mirrorTokenizerDir, writeTinyBaselineExport, writeTinyTransformerExport } from "../serve/src/tiny-export.js";
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -153,8 +155,9 @@ async function bench(label: string, model: string, extra: string[], conns: numbe
       levels.push(lvl);
       process.stderr.write(`  ${label} c=${c}: ${lvl.rps.toFixed(1)} req/s, mean ${lvl.meanMs.toFixed(1)} ms, p95 ${lvl.p95Ms.toFixed(1)} ms, errors ${(lvl.errorRate * 100).toFixed(2)} %\n`);
     }
-    const modelFile = card.kind === "transformer" ? join(model, "model.onnx") : join(model, "weights.bin");
-    const modelBytes = existsSync(modelFile) ? statSync(modelFile).size : dirBytes(model);
+    // The transformer's model.onnx; the baseline's whole package (model.json holds the vocabulary).
+    const onnx = join(model, "model.onnx");
+    const modelBytes = card.kind === "transformer" && existsSync(onnx) ? statSync(onnx).size : dirBytes(model);
     return { label, kind: card.kind, coldMs, modelBytes, peakRss: await peakRss(url), levels };
   } finally {
     await stop(child);
@@ -195,19 +198,23 @@ async function main(): Promise<void> {
       duration: { type: "string", default: "5" },
       connections: { type: "string", default: "1,4,16,32,64" },
       "no-compare": { type: "boolean", default: false },
+      int8: { type: "boolean", default: false },
     },
   });
   const durationS = Number(values.duration);
   const conns = (values.connections ?? "").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
   if (!(durationS > 0 && durationS <= 120) || conns.length === 0) throw new Error("--duration must be in (0, 120] and --connections a list of positive integers");
   let models = values.model ?? [];
-  let tmp: string | undefined;
+  const tmp = mkdtempSync(join(tmpdir(), "serve-bench-"));
   if (models.length === 0) {
-    tmp = mkdtempSync(join(tmpdir(), "serve-bench-"));
-    const dir = join(tmp, "tiny-transformer");
-    process.stderr.write(`no --model: building a tiny random transformer export in ${dir}\n`);
-    writeTinyTransformerExport(dir, { tokenizerDir: mirrorTokenizerDir(process.cwd()), dim: 64, layers: 2, heads: 4, maxLength: 256 });
-    models = [dir];
+    // Random weights, real formats and sizes: the baseline with params.yaml's 200k features, the
+    // transformer in the shape of params.yaml's random-init model (dim 128, 2 layers, max_length 256).
+    const b = join(tmp, "tiny-baseline");
+    const t = join(tmp, "tiny-transformer");
+    process.stderr.write(`no --model: building tiny random exports in ${tmp}\n`);
+    writeTinyBaselineExport(b, { features: 200_000 });
+    writeTinyTransformerExport(t, { tokenizerDir: mirrorTokenizerDir(process.cwd()), dim: 128, layers: 2, heads: 2, maxLength: 256 });
+    models = [b, t];
   }
   const bodies = await sampleBodies(200);
   const results: RunResult[] = [];
@@ -218,9 +225,14 @@ async function main(): Promise<void> {
       if (card.kind === "transformer" && values["no-compare"] !== true) {
         results.push(await bench(`${card.kind} batch=1`, m, ["--no-batching"], conns, durationS, bodies));
       }
+      if (card.kind === "transformer" && values.int8 === true) {
+        const q = join(tmp, `int8-${results.length}`);
+        await quantizeExport(m, q);
+        results.push(await bench(`${card.kind} int8`, q, [], conns, durationS, bodies));
+      }
     }
   } finally {
-    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
   process.stdout.write(renderTable(results));
 }

@@ -40,7 +40,7 @@ export function checkEmbedParams(raw: Record<string, unknown>): EmbedParams {
     return Number(v);
   };
   const p: EmbedParams = {
-    max_length: num("max_length", 256, 2, 512),
+    max_length: num("max_length", 128, 2, 512),
     batch_size: num("batch_size", 32, 1, 4096),
     max_train_docs: num("max_train_docs", 20000, 0),
     max_eval_docs: num("max_eval_docs", 0, 0),
@@ -98,7 +98,7 @@ export async function main(): Promise<void> {
   progress.done();
   const seconds = (performance.now() - start) / 1000;
   await embedder.dispose();
-  await writeJsonAtomic(join(outDir, "meta.json"), {
+  const meta = {
     dim: embedder.dim,
     counts,
     rows,
@@ -106,7 +106,9 @@ export async function main(): Promise<void> {
     max_length: params.max_length,
     pooling: "mean",
     text: "title + ' ' + summary",
-  });
+  };
+  // Compact: `rows` holds up to one index per paper.
+  await writeFileAtomic(join(outDir, "meta.json"), `${JSON.stringify(meta)}\n`);
   const docsPerS = total / Math.max(seconds, 1e-9);
   await writeJsonAtomic(resolve(root, "metrics/embed.json"), {
     pretrained: embedder.pretrained,

@@ -5,7 +5,8 @@
 export interface BatcherOptions {
   /** Most papers per model call; 1 disables batching. */
   readonly maxBatch: number;
-  /** How long the first paper of a batch waits for company; 0 flushes at once. */
+  /** How long the first paper of a batch waits for company; 0 waits only for the requests already
+   * read in the same event-loop turn. */
   readonly windowMs: number;
   /** A request not answered this long after it was submitted fails with TimeoutError. */
   readonly timeoutMs: number;
@@ -13,7 +14,7 @@ export interface BatcherOptions {
   readonly maxQueue: number;
 }
 
-export const DEFAULT_BATCHER: BatcherOptions = { maxBatch: 32, windowMs: 5, timeoutMs: 10_000, maxQueue: 4096 };
+export const DEFAULT_BATCHER: BatcherOptions = { maxBatch: 32, windowMs: 2, timeoutMs: 10_000, maxQueue: 4096 };
 
 export class TimeoutError extends Error {
   override name = "TimeoutError";
@@ -45,7 +46,7 @@ interface Slot<I, O> {
 export class DynamicBatcher<I, O> {
   private queue: Slot<I, O>[] = [];
   private running = false;
-  private windowTimer: NodeJS.Timeout | undefined;
+  private windowTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -102,15 +103,18 @@ export class DynamicBatcher<I, O> {
 
   private schedule(): void {
     if (this.running) return;
-    if (this.queue.length >= this.opts.maxBatch || this.opts.windowMs <= 0) {
+    if (this.queue.length >= this.opts.maxBatch || (this.opts.windowMs <= 0 && this.opts.maxBatch === 1)) {
       this.flush();
     } else if (this.windowTimer === undefined) {
-      this.windowTimer = setTimeout(() => this.flush(), this.opts.windowMs);
+      this.windowTimer = this.opts.windowMs <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), this.opts.windowMs);
     }
   }
 
   private flush(): void {
-    clearTimeout(this.windowTimer);
+    if (this.windowTimer !== undefined) {
+      clearTimeout(this.windowTimer as NodeJS.Timeout);
+      clearImmediate(this.windowTimer as NodeJS.Immediate);
+    }
     this.windowTimer = undefined;
     if (this.running) return;
     const batch = this.queue.splice(0, this.opts.maxBatch);

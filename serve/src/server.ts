@@ -57,7 +57,7 @@ export async function startServer(cfg: ServerConfig, load: () => Promise<LoadedM
 }
 
 const USAGE = `usage: npm run serve -- [--model artifacts/export] [--host 127.0.0.1] [--port 8000]
-  [--max-batch 32] [--batch-window-ms 5] [--no-batching] [--timeout-ms 10000] [--max-queue 4096]
+  [--max-batch 32] [--batch-window-ms 2] [--no-batching] [--timeout-ms 10000] [--max-queue 4096]
   [--max-batch-items 64] [--body-limit 1048576] [--threads N] [--quiet]`;
 
 function intOpt(values: Record<string, unknown>, name: string, fallback: number, min = 0): number {

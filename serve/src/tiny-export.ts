@@ -42,6 +42,36 @@ function card(extra: Record<string, unknown>): string {
   )}\n`;
 }
 
+/** Words that make each tiny label win in the tiny baseline (tests check answers with them). */
+export const TINY_BASELINE_WORDS: Readonly<Record<(typeof TINY_LABELS)[number], readonly string[]>> = {
+  "cs.AI": ["agent", "planning", "reasoning"],
+  "cs.CL": ["language", "translation", "parsing"],
+  "cs.CV": ["image", "vision", "segmentation"],
+  "cs.LG": ["learning", "gradient", "training"],
+  "math.NA": ["finite", "solver", "numerical"],
+};
+
+/** A baseline export in the layout evaluate.ts reads: model.json `{tfidf, terms, idf, n_classes}`
+ * and weights.bin (float32 class-major `[n_classes × terms]`, then the biases). `features` pads the
+ * vocabulary with unused terms to a realistic size for the bench. */
+export function writeTinyBaselineExport(outDir: string, opts: { features?: number; seed?: number } = {}): void {
+  const keywords = TINY_LABELS.flatMap((l) => TINY_BASELINE_WORDS[l].map((w) => ({ w, l })));
+  const filler = Math.max(0, (opts.features ?? 0) - keywords.length);
+  const terms = [...keywords.map((k) => k.w), ...Array.from({ length: filler }, (_, i) => `zzfill${i}`)];
+  const idf = terms.map((_, i) => (i < keywords.length ? 2 : 5));
+  const k = TINY_LABELS.length;
+  const d = terms.length;
+  const normal = gaussian(mulberry32(opts.seed ?? 3));
+  const weights = new Float32Array(k * d + k);
+  for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) weights[c * d + j] = normal() * 0.01;
+  keywords.forEach(({ l }, j) => (weights[TINY_LABELS.indexOf(l) * d + j] = 8));
+  mkdirSync(outDir, { recursive: true });
+  const model = { tfidf: { ngramMax: 2, minDf: 1, maxFeatures: null, sublinearTf: true }, terms, idf, n_classes: k };
+  writeFileSync(join(outDir, "model.json"), `${JSON.stringify(model)}\n`);
+  writeFileSync(join(outDir, "weights.bin"), new Uint8Array(weights.buffer));
+  writeFileSync(join(outDir, "card.json"), card({ kind: "baseline", files: ["model.json", "weights.bin"] }));
+}
+
 /** A transformer export: random-init DistilBERT backbone + random linear head → `probabilities`. */
 export function writeTinyTransformerExport(outDir: string, opts: TinyTransformerOptions): void {
   const dim = opts.dim ?? 32;

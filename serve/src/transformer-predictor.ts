@@ -36,6 +36,16 @@ export function padBatch(rows: readonly (readonly number[])[], padId: number): E
   return { inputIds, attentionMask, batch: rows.length, seq };
 }
 
+/** Cuts a long text at the first word boundary (space, punctuation, CJK character: where BERT's
+ * pre-tokenizer splits) after `budget` characters, so a huge body costs no more to tokenize than a
+ * long abstract; null when there is nothing to cut. WordPiece works word by word, so when the
+ * clipped text still fills `maxLength` tokens its ids equal the full text's. */
+export function clipText(text: string, budget: number): string | null {
+  if (text.length <= budget) return null;
+  const rest = text.slice(budget).search(/[\s\p{P}\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/u);
+  return rest < 0 ? null : text.slice(0, budget + rest);
+}
+
 interface Tokenizer {
   (texts: string[], opts: { truncation: false; padding: false; return_tensor: false }): { input_ids: number[][] };
   pad_token_id?: number | null;
@@ -76,11 +86,18 @@ export async function loadTransformerPredictor(dir: string, card: ModelCard, opt
   // onnxruntime-node runs one call at a time per session here: calls queue on this chain.
   let chain: Promise<unknown> = Promise.resolve();
 
+  const tokenize = (texts: string[]): number[][] => tokenizer(texts, { truncation: false, padding: false, return_tensor: false }).input_ids;
+
   const run = async (papers: readonly PaperInput[]): Promise<Float32Array[]> => {
     if (papers.length === 0) return [];
     // The text the embed stage embedded: `title + " " + summary`.
-    const enc = tokenizer(papers.map(paperText), { truncation: false, padding: false, return_tensor: false });
-    const b = padBatch(truncateIds(enc.input_ids, maxLength), padId);
+    const texts = papers.map(paperText);
+    const clipped = texts.map((t) => clipText(t, maxLength * 16));
+    const ids = tokenize(clipped.map((c, i) => c ?? (texts[i] as string)));
+    // Rare: a clipped text too short in tokens (very long words) is tokenized whole.
+    const redo = ids.flatMap((row, i) => (clipped[i] !== null && row.length < maxLength ? [i] : []));
+    if (redo.length > 0) tokenize(redo.map((i) => texts[i] as string)).forEach((row, k) => (ids[redo[k] as number] = row));
+    const b = padBatch(truncateIds(ids, maxLength), padId);
     const feeds = {
       input_ids: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),
       attention_mask: new ort.Tensor("int64", b.attentionMask, [b.batch, b.seq]),

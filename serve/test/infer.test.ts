@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { main } from "../src/infer.js";
 import { arrayElementLines } from "../src/paper-reader.js";
 import { loadModel } from "../src/predictor.js";
+import { clipText, truncateIds } from "../src/transformer-predictor.js";
 import { mirrorTokenizerDir, TINY_LABELS, writeTinyTransformerExport } from "../src/tiny-export.js";
 
 const tokDir = mirrorTokenizerDir(process.cwd());
@@ -150,6 +151,20 @@ describe.skipIf(!haveMirror)("infer CLI", () => {
     const [batched] = await m.predictor.predict([a, b]);
     Array.from(alone ?? []).forEach((p, i) => expect(batched?.[i]).toBeCloseTo(p, 5));
     await m.predictor.close?.();
+  });
+});
+
+describe.skipIf(!haveMirror)("clipText", () => {
+  it("gives the same truncated token ids as the whole text", async () => {
+    const { AutoTokenizer } = await import("@huggingface/transformers");
+    const tok = (await AutoTokenizer.from_pretrained(tokDir, { local_files_only: true })) as unknown as (t: string[], o: object) => { input_ids: number[][] };
+    const ids = (t: string) => truncateIds(tok([t], { truncation: false, padding: false, return_tensor: false }).input_ids, 64)[0];
+    for (const text of ["Graph networks, (and) more: ".repeat(200), "中文文本".repeat(500), "word ".repeat(150) + "x".repeat(3000) + " tail ".repeat(100)]) {
+      const clipped = clipText(text, 64 * 16);
+      expect(clipped).not.toBeNull();
+      expect(ids(clipped as string)).toEqual(ids(text));
+    }
+    expect(clipText("short", 100)).toBeNull();
   });
 });
 

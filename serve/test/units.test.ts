@@ -24,8 +24,13 @@ describe("DynamicBatcher", () => {
     const first = b.submit([0]);
     const rest = Array.from({ length: 7 }, (_, i) => b.submit([i + 1]));
     expect(await Promise.all([first, ...rest])).toEqual(Array.from({ length: 8 }, (_, i) => [i]));
-    expect(calls).toEqual([1, 3, 3, 1]);
+    // windowMs 0 still gathers what arrived in the same event-loop turn.
+    expect(calls).toEqual([3, 3, 2]);
     await b.idle();
+    const one = new DynamicBatcher<number, number>(async (xs) => (calls.push(xs.length), xs), { maxBatch: 1, windowMs: 0, timeoutMs: 1000, maxQueue: 100 });
+    calls.length = 0;
+    await Promise.all([one.submit([1]), one.submit([2]), one.submit([3])]);
+    expect(calls).toEqual([1, 1, 1]);
   });
 
   it("times a slow call out, rejects when the queue is full, and propagates model errors", async () => {

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ort from "onnxruntime-node";
@@ -67,6 +67,20 @@ describe.skipIf(mirror === null)("embedder on a tiny random backbone (needs the 
     expect(ids[2]?.[0]).toBe(101);
     expect(ids[2]?.[23]).toBe(102);
     expect(ids[4]).toEqual([101, 102]);
+  });
+
+  it("tokenizes a prefix first yet gives exactly the fully tokenized, truncated ids", async () => {
+    const { AutoTokenizer } = await import("@huggingface/transformers");
+    const tokenizer = await AutoTokenizer.from_pretrained(basename(dir));
+    const texts = [
+      "word ".repeat(200), // prefix is enough
+      "internationalization electroencephalography ".repeat(20), // many tokens per word
+      "international understanding ".repeat(30) + "end", // ~14 chars a token: prefix too short, redo
+      "nospaces".repeat(50),
+    ];
+    const full = (tokenizer(texts, { padding: false, truncation: false, return_tensor: false }) as unknown as { input_ids: number[][] }).input_ids;
+    const expected = full.map((ids) => (ids.length <= 24 ? ids : [...ids.slice(0, 23), ids[ids.length - 1] as number]));
+    expect(embedder.tokenize(texts)).toEqual(expected);
   });
 
   it("gives each text the same vector alone or in any batch, in input order", async () => {
