@@ -8,7 +8,6 @@
 import { performance } from "node:perf_hooks";
 import { existsSync, promises as fsp } from "node:fs";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
 const t0 = performance.now();
 const root = resolve(process.argv[2] ?? ".");
@@ -35,7 +34,7 @@ lap("import config, graph, plan, lock");
 const exec = await mod("exec/index.js");
 const { createLockStore } = await mod("exec/lock-store.js");
 const { createCache } = await mod("cache/index.js");
-const report = await mod("report/index.js");
+await mod("report/index.js");
 await mod("cli/main.js");
 await mod("cli/commands/repro.js");
 lap("import exec, cache, report, cli");
@@ -118,8 +117,6 @@ await Promise.all(
   }),
 );
 lap(`baseline: ${list.length} fs.promises.stat, 64 at once`);
-const fakeStage = await mod("exec/run-plan.js");
-void fakeStage;
 const t1 = performance.now();
 {
   // Scheduler-only: same loop as runPlan, with plannedUpstream, stages resolving immediately.
@@ -143,8 +140,6 @@ const t1 = performance.now();
   }
 }
 ms["baseline: runPlan scheduler loop alone (no I/O)"] = +(performance.now() - t1).toFixed(1);
-last = performance.now();
-void report;
 
 ms["total inside node (excl. node startup)"] = +(performance.now() - t0).toFixed(1);
 process.stdout.write(
@@ -153,4 +148,3 @@ process.stdout.write(
     counts: { stages: pipeline.stages.length, existsCalls, statCalls: stats, distinctPaths: list.length, fresh: result.counts.fresh, ran: result.counts.ran },
   }) + "\n",
 );
-void pathToFileURL;

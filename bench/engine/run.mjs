@@ -190,7 +190,7 @@ const lines = [
   `machine load: load average ${loadBefore.loadavg} before, ${loadAfter.loadavg} after (1/5/15 min)`,
 ];
 const others = [...new Set([...loadBefore.busy, ...loadAfter.busy])];
-if (others.length > 0 || Number(loadBefore.loadavg.split(" ")[0]) > loadBefore.cores / 2) {
+if (others.length > 0 || Number(loadBefore.loadavg.split(" ")[0]) > loadBefore.cores) {
   lines.push(`NOTE: the machine was shared while measuring; other busy processes: ${others.length ? others.join("; ") : "(none seen at the sampled instants)"}`);
   lines.push("      figures are indicative; re-run on a quiet machine for the record.");
 }
