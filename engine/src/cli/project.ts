@@ -2,8 +2,8 @@
 // Diagnostics become one UserError carrying the formatted report and exit code 2.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadPipelineReport } from "../config/index.js";
-import type { Pipeline, RelPath } from "../config/types.js";
+import { readMemo, writeMemo } from "../cache/memo.js";
+import type { Pipeline, RelPath, Stage } from "../config/types.js";
 import { formatDiagnostics } from "../diagnostics/index.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import { buildGraph, type PipelineGraph } from "../graph/index.js";
@@ -36,9 +36,41 @@ function diagnosticsError(list: readonly Diagnostic[], sources: ReadonlyMap<stri
   return new UserError(formatDiagnostics(list, sources).trimEnd(), ExitCode.badPipeline);
 }
 
-export function openProject(cwd: string): Project {
-  const root = requireRoot(cwd);
+/** The memo name for a checked pipeline; the version makes a new engine re-validate. */
+const PIPELINE_MEMO = "pipeline-v1";
+
+interface PipelineMemo {
+  readonly file: RelPath;
+  readonly stages: readonly Stage[];
+}
+
+/**
+ * The validated pipeline: from the memo when pipeline.yaml and every params/vars file it read are
+ * unchanged (no YAML parse), else loaded, checked, and memoized when it has no errors.
+ */
+async function loadChecked(root: string): Promise<{ pipeline: Pipeline | null; diagnostics: Diagnostic[] }> {
+  const file = existsSync(join(root, "pipeline.yaml")) ? "pipeline.yaml" : "dvc.yaml";
+  const memo = readMemo<PipelineMemo>(root, PIPELINE_MEMO, (rel) => {
+    try {
+      return readFileSync(join(root, rel), "utf8");
+    } catch {
+      return null;
+    }
+  });
+  if (memo && memo.value.file === file) {
+    return { pipeline: { root, file: memo.value.file, stages: memo.value.stages, sources: memo.texts }, diagnostics: [] };
+  }
+  const { loadPipelineReport } = await import("../config/index.js");
   const report = loadPipelineReport(root);
+  if (report.pipeline && !report.diagnostics.some((d) => d.severity === "error")) {
+    await writeMemo<PipelineMemo>(root, PIPELINE_MEMO, report.pipeline.sources, { file: report.pipeline.file, stages: report.pipeline.stages });
+  }
+  return report;
+}
+
+export async function openProject(cwd: string): Promise<Project> {
+  const root = requireRoot(cwd);
+  const report = await loadChecked(root);
   const configErrors = report.diagnostics.filter((d) => d.severity === "error");
   const pipeline = report.pipeline;
   if (pipeline === null) throw diagnosticsError(report.diagnostics, sourcesOf(report.diagnostics, root));

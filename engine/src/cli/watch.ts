@@ -17,8 +17,8 @@ interface WatchSet {
 }
 
 /** Inputs of the planned stages that no planned stage writes, and the files that define them. */
-function watchSet(opts: ReproOptions, cwd: string): WatchSet {
-  const project = openProject(cwd);
+async function watchSet(opts: ReproOptions, cwd: string): Promise<WatchSet> {
+  const project = await openProject(cwd);
   const plan = planRun(project.graph, opts);
   if ("kind" in plan) throw new UserError(`pipe repro: unknown stage '${plan.target}'`, ExitCode.usage);
   const produced = new Set<string>();
@@ -62,7 +62,7 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
     }
     running = true;
     try {
-      const project = openProject(io.cwd);
+      const project = await openProject(io.cwd);
       const plan = planRun(project.graph, opts);
       if ("kind" in plan) throw new UserError(`pipe repro: unknown stage '${plan.target}'`, ExitCode.usage);
       await executeRepro(project, plan, opts, io);
@@ -82,10 +82,10 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
 
   let relevant: (rel: string) => boolean = () => true;
   const rewatch = async (): Promise<void> => {
-    const set = watchSet(opts, io.cwd);
+    const set = await watchSet(opts, io.cwd);
     relevant = set.relevant;
     await watcher?.close();
-    const root = openProject(io.cwd).root;
+    const root = (await openProject(io.cwd)).root;
     watcher = chokidar.watch(set.paths, { ignoreInitial: true, ignored: (p: string) => p.includes("/.cache/") || p.includes("/.git/") });
     watcher.on("all", (_event: string, abs: string) => {
       const rel = abs.startsWith(root) ? abs.slice(root.length + 1) : abs;

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { createCache, type Cache } from "../cache/index.js";
 import { formatDiagnostics } from "../diagnostics/index.js";
 import { createHasher, type Hasher } from "../hashing/index.js";
-import { readLock, type LockFile } from "../lock/index.js";
+import { readMemo, writeMemo } from "../cache/memo.js";
+import { emptyLock, LOCK_FILE, parseLock, type LockFile } from "../lock/index.js";
 import { ExitCode, UserError } from "./io.js";
 
 export interface Workspace {
@@ -14,10 +15,26 @@ export interface Workspace {
   readonly lock: LockFile;
 }
 
+/** pipeline.lock, parsed (memoized by its text: a 1,000-stage lock is 1 MB of YAML). */
+export async function readLockMemo(root: string): Promise<ReturnType<typeof parseLock>> {
+  let text: string;
+  try {
+    text = readFileSync(join(root, LOCK_FILE), "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, value: emptyLock() };
+    throw e;
+  }
+  const memo = readMemo<LockFile>(root, "lock-v1", (rel) => (rel === LOCK_FILE ? text : null));
+  if (memo) return { ok: true, value: memo.value };
+  const parsed = parseLock(text, LOCK_FILE);
+  if (parsed.ok) await writeMemo(root, "lock-v1", new Map([[LOCK_FILE, text]]), parsed.value);
+  return parsed;
+}
+
 export async function openWorkspace(root: string, onWarning: (message: string) => void = () => {}): Promise<Workspace> {
-  const lock = await readLock(root);
+  const lock = await readLockMemo(root);
   if (!lock.ok) {
-    const file = lock.error.location?.file ?? "pipeline.lock";
+    const file = lock.error.location?.file ?? LOCK_FILE;
     const sources = new Map<string, string>();
     try {
       sources.set(file, readFileSync(join(root, file), "utf8"));

@@ -6,7 +6,14 @@ import type { StageOutcome } from "../report/events.js";
 import type { Plan } from "../plan/index.js";
 import { plannedUpstream } from "../plan/index.js";
 import type { ExecContext } from "./context.js";
-import { runStage, type StageResult } from "./run-stage.js";
+import { createLimiter } from "../hashing/index.js";
+import { runStage, type RunSlot, type StageResult } from "./run-stage.js";
+
+/**
+ * Stages whose freshness is checked at once. Checking only stats and compares; it is the running
+ * (or restoring) that `jobs` limits, so a no-op repro of 1,000 stages is not checked 2 at a time.
+ */
+const CHECKS_IN_FLIGHT = 32;
 
 export interface RunResult {
   readonly outcomes: ReadonlyMap<StageName, StageOutcome>;
@@ -28,6 +35,17 @@ export async function runPlan(plan: Plan, ctx: ExecContext): Promise<RunResult> 
   const pending = [...plan.stages];
   const running = new Map<StageName, Promise<void>>();
   let stopNew = false;
+  const limiter = createLimiter(plan.jobs);
+  // A stage checked stale but still waiting for a slot when the run stops does not start.
+  // A failure stops the run before its slot passes to the next waiter.
+  const runSlot: RunSlot = (task) =>
+    limiter(async () => {
+      if (stopNew || ctx.signal.aborted) return { outcome: "skipped", message: "not started: the run stopped" };
+      const result = await task();
+      if (result.outcome === "failed" && plan.policy === "fail-fast") stopNew = true;
+      return result;
+    });
+  const checkLimit = Math.max(plan.jobs, CHECKS_IN_FLIGHT);
 
   const finish = (name: StageName, result: StageResult, t0: number): void => {
     outcomes.set(name, result.outcome);
@@ -44,7 +62,7 @@ export async function runPlan(plan: Plan, ctx: ExecContext): Promise<RunResult> 
 
   const launch = (name: StageName): void => {
     const t0 = ctx.now();
-    const task = runStage(plan.graph.stage(name), plan.forced.has(name), plan.useRunCache, ctx)
+    const task = runStage(plan.graph.stage(name), plan.forced.has(name), plan.useRunCache, ctx, runSlot)
       .catch((e: unknown): StageResult => ({ outcome: "failed", message: e instanceof Error ? e.message : String(e) }))
       .then((r) => finish(name, r, t0))
       .finally(() => running.delete(name));
@@ -53,7 +71,7 @@ export async function runPlan(plan: Plan, ctx: ExecContext): Promise<RunResult> 
 
   while (pending.length > 0 || running.size > 0) {
     if (ctx.signal.aborted) stopNew = true;
-    for (let i = 0; i < pending.length && !stopNew && running.size < plan.jobs; ) {
+    for (let i = 0; i < pending.length && !stopNew && running.size < checkLimit; ) {
       const name = pending[i] as StageName;
       const ups = plannedUpstream(plan, name);
       const bad = ups.find((u) => outcomes.has(u) && !GOOD.has(outcomes.get(u) as StageOutcome));

@@ -35,13 +35,30 @@ function lockEntry(stage: Stage, deps: ReadonlyMap<string, HashInfo | null>, out
   };
 }
 
-export async function runStage(stage: Stage, forced: boolean, useRunCache: boolean, ctx: ExecContext): Promise<StageResult> {
+/** Runs `task` when one of the plan's `jobs` slots is free (or declines to, after a stop). */
+export type RunSlot = (task: () => Promise<StageResult>) => Promise<StageResult>;
+
+const immediate: RunSlot = (task) => task();
+
+/** A stage's turn: the check is free, restoring or running takes one of the `jobs` slots. */
+export async function runStage(stage: Stage, forced: boolean, useRunCache: boolean, ctx: ExecContext, slot: RunSlot = immediate): Promise<StageResult> {
   if (stage.frozen && !forced) return { outcome: "frozen" };
   const obs = await observe(stage, ctx.hasher, ctx.expandGlob);
   const reasons = decide(stage, obs, ctx.lock.get(stage.name));
   if (reasons.length === 0 && !forced) return { outcome: "fresh" };
   const missing = reasons.find((r) => r.kind === "dep-missing");
   if (missing) return { outcome: "failed", message: describeReason(missing) };
+  return slot(() => runStale(stage, forced, useRunCache, ctx, obs, reasons));
+}
+
+async function runStale(
+  stage: Stage,
+  forced: boolean,
+  useRunCache: boolean,
+  ctx: ExecContext,
+  obs: Awaited<ReturnType<typeof observe>>,
+  reasons: StaleReason[],
+): Promise<StageResult> {
 
   const fp = stageFingerprint(stage, obs.deps);
   if (fp && useRunCache && !forced && !stage.alwaysChanged) {

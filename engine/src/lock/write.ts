@@ -29,11 +29,28 @@ function entry(e: LockEntry): Record<string, unknown> {
   return out;
 }
 
+/**
+ * One stage's block, indented under `stages:`. Memoized per entry object: `withStage` keeps the
+ * other entries' objects, so rewriting the lock after each stage re-serializes only that stage
+ * (without this, a 1,000-stage run spends minutes re-stringifying the whole lock).
+ */
+const blocks = new WeakMap<LockEntry, Map<string, string>>();
+function stageBlock(name: string, e: LockEntry): string {
+  let byName = blocks.get(e);
+  const hit = byName?.get(name);
+  if (hit !== undefined) return hit;
+  const text = stringify({ [name]: entry(e) }, { indentSeq: false, lineWidth: 0, singleQuote: true });
+  const block = text.replace(/^(?=.)/gm, "  ");
+  if (!byName) blocks.set(e, (byName = new Map()));
+  byName.set(name, block);
+  return block;
+}
+
 /** The exact text of a lock file (pure). */
 export function serializeLock(lock: LockFile): string {
-  const stages: Record<string, unknown> = {};
-  for (const name of Object.keys(lock.stages).sort(cmp)) stages[name] = entry(lock.stages[name] as LockEntry);
-  return stringify({ schema: lock.schema, stages }, { indentSeq: false, lineWidth: 0, singleQuote: true });
+  const names = Object.keys(lock.stages).sort(cmp);
+  if (names.length === 0) return `schema: '${lock.schema}'\nstages: {}\n`;
+  return `schema: '${lock.schema}'\nstages:\n${names.map((n) => stageBlock(n, lock.stages[n] as LockEntry)).join("")}`;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface Plan {
   readonly graph: PipelineGraph;
   /** The stages this run covers, topologically ordered. */
   readonly stages: readonly StageName[];
+  /** For each planned stage, the planned stages it waits for. */
+  readonly upstream: ReadonlyMap<StageName, readonly StageName[]>;
   /** Stages run even when fresh (`--force`); frozen stages run only when forced. */
   readonly forced: ReadonlySet<StageName>;
   readonly jobs: number;
@@ -64,9 +66,11 @@ export function planRun(graph: PipelineGraph, opts: PlanOptions): Plan | PlanErr
     }
   }
   const stages = graph.order.filter((n) => selected.has(n));
+  const upstream = new Map(stages.map((n) => [n, graph.upstream(n).filter((u) => selected.has(u))] as const));
   return {
     graph,
     stages,
+    upstream,
     forced: new Set(opts.force ? stages : []),
     jobs: Math.max(1, opts.jobs),
     policy: opts.policy,
@@ -75,7 +79,6 @@ export function planRun(graph: PipelineGraph, opts: PlanOptions): Plan | PlanErr
 }
 
 /** Within a plan, the planned stages a stage waits for (its upstream that the plan also covers). */
-export function plannedUpstream(plan: Plan, name: StageName): StageName[] {
-  const inPlan = new Set(plan.stages);
-  return plan.graph.upstream(name).filter((u) => inPlan.has(u));
+export function plannedUpstream(plan: Plan, name: StageName): readonly StageName[] {
+  return plan.upstream.get(name) ?? [];
 }

@@ -18,7 +18,7 @@ export const checkout: Command = async (argv, io) => {
     io.stdout("usage: pipe checkout [targets...]\n\nRestore the outputs recorded in pipeline.lock from the cache.\n");
     return ExitCode.ok;
   }
-  const project = openProject(io.cwd);
+  const project = await openProject(io.cwd);
   let names: readonly string[] = project.graph.order;
   if (positionals.length > 0) {
     const t = resolveTargets(project.graph, positionals);

@@ -23,7 +23,7 @@ export const dag: Command = async (argv, io) => {
   if ([values.mermaid, values.dot, values.json].filter(Boolean).length > 1) {
     throw new UserError("pipe dag: choose one of --mermaid, --dot, --json");
   }
-  const { graph } = openProject(io.cwd);
+  const { graph } = await openProject(io.cwd);
   let keep = new Set<string>(graph.order);
   if (positionals.length > 0) {
     const targets = resolveTargets(graph, positionals);

@@ -144,7 +144,7 @@ async function runOne(root: string, overrides: FileValues, name: string | undefi
     let record: ExperimentRecord | undefined = recorded[recorded.length - 1];
     if (record === undefined && code === ExitCode.ok) {
       // Nothing ran or was restored (already up to date): record the run anyway, it is the experiment.
-      const project = openProject(root);
+      const project = await openProject(root);
       record = await asExperiment({ ...(name !== undefined ? { name } : {}), overrides }, () =>
         recordRun({ root, pipeline: project.pipeline, result: { failed: false, durationMs: 0, outcomes: new Map(), durations: new Map() }, env: io.env }),
       ).then((r) => r.result);
@@ -203,7 +203,7 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
     return storedSide(storedValues(record));
   };
   const a = await experiment(positionals[0]);
-  const b = positionals[1] === undefined ? await sideFor(cmd, root, "workspace", declaredOf(openProject(root).pipeline)) : await experiment(positionals[1]);
+  const b = positionals[1] === undefined ? await sideFor(cmd, root, "workspace", declaredOf((await openProject(root)).pipeline)) : await experiment(positionals[1]);
   const [p, m] = await Promise.all([compare(a, b, "params", { all: values.all }), compare(a, b, "metrics", { all: values.all })]);
   const labels = { oldLabel: a.label, newLabel: b.label, precision };
   if (format === "json") {

@@ -42,7 +42,7 @@ async function show(argv: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UserError(`${cmd}: unexpected argument "${positionals[0] ?? ""}"`);
   const format = tableFormat(cmd, values);
   const precision = precisionOf(cmd, values.precision);
-  const project = openProject(io.cwd);
+  const project = await openProject(io.cwd);
   const declared = declaredOf(project.pipeline);
   const ws = workspaceSide(project.root, declared);
   const revs: ShownRevision[] = [{ label: ws.label, snapshot: await snapshotOf(ws, "metrics", declared) }];
@@ -65,7 +65,7 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length > 2) throw new UserError(`${cmd}: expected at most two revisions, got ${positionals.length}`);
   const format = tableFormat(cmd, values);
   const precision = precisionOf(cmd, values.precision);
-  const project = openProject(io.cwd);
+  const project = await openProject(io.cwd);
   const declared = declaredOf(project.pipeline);
   const a = await sideFor(cmd, project.root, positionals[0], declared);
   const b = await sideFor(cmd, project.root, positionals[1] ?? "workspace", declared);

@@ -34,7 +34,7 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
   const format = tableFormat(cmd, values);
   // Params are shown as written unless --precision is given (a 1e-6 learning rate must not print as 0).
   const precision = values.precision === undefined ? undefined : precisionOf(cmd, values.precision);
-  const project = openProject(io.cwd);
+  const project = await openProject(io.cwd);
   const declared = declaredOf(project.pipeline);
   const a = await sideFor(cmd, project.root, positionals[0], declared);
   const b = await sideFor(cmd, project.root, positionals[1] ?? "workspace", declared);

@@ -43,7 +43,7 @@ async function draw(sub: "show" | "diff", argv: readonly string[], io: CliIO): P
     io.stdout(HELP);
     return ExitCode.ok;
   }
-  const project = openProject(io.cwd);
+  const project = await openProject(io.cwd);
   const root = project.root;
   let declared = declaredOf(project.pipeline);
   let sides: TreeReader[];

@@ -74,7 +74,7 @@ export const repro: Command = async (argv, io: CliIO) => {
     return ExitCode.ok;
   }
   if (opts.watch) return (await import("../watch.js")).watchRepro(opts, io);
-  const project = openProject(io.cwd);
+  const project = await openProject(io.cwd);
   const plan = planRun(project.graph, opts);
   if ("kind" in plan) {
     throw new UserError(`pipe repro: unknown stage '${plan.target}' (stages: ${plan.known.join(", ")})`, ExitCode.usage);

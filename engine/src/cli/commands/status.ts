@@ -15,7 +15,7 @@ export const status: Command = async (argv, io) => {
     io.stdout("usage: pipe status [--json]\n\nShow the stale stages and why each is stale.\n");
     return ExitCode.ok;
   }
-  const project = openProject(io.cwd);
+  const project = await openProject(io.cwd);
   const ws = await openWorkspace(project.root);
   const stale: [string, StaleReason[]][] = [];
   for (const name of project.graph.order) {
