@@ -9,11 +9,8 @@ import { StageError, readJson, readJsonlAll, runStage, writeFileAtomic, writeJso
 import { projectRoot, readParamGroup } from "./lib/params.js";
 import { argmaxRows, majorityFloor, summarize, topKAccuracy } from "./lib/metrics.js";
 import type { ClassScores } from "./lib/metrics.js";
-import { headForward } from "./lib/export-graph.js";
-import type { HeadJson } from "./lib/export-graph.js";
-import { predictProbaCsr } from "./lib/logreg.js";
-import { makeVocab, paperText, transformTfidf } from "./lib/tfidf.js";
-import type { TfidfConfig } from "./lib/tfidf.js";
+import { loadBaselineModel, predictProbaFlat } from "./lib/baseline-model.js";
+import { loadHead, predictProba as headPredictProba } from "./lib/head-model.js";
 
 export const EVAL_SPLITS = ["val", "test"] as const;
 export type EvalSplit = (typeof EVAL_SPLITS)[number];
@@ -71,31 +68,15 @@ export interface EvalJson {
   models: Record<ModelName, Record<EvalSplit, Headline>>;
 }
 
-// Model loading. TODO(H4): switch to lib/baseline-model.ts and lib/head-model.ts once they land;
-// until then the head runs through export-graph's headForward (the same math as the export) and the
-// baseline is read from the layout logreg.ts documents (weights class-major, then bias).
-async function predictHead(dir: string, x: Float32Array, n: number): Promise<Float32Array> {
-  const head = await readJson<HeadJson>(join(dir, "head.json"));
-  return headForward(head, x, n);
-}
-
-interface BaselineJson {
-  tfidf: TfidfConfig;
-  terms: string[];
-  idf: number[];
-  n_classes: number;
+// Model loading: the same modules serving uses, so evaluation scores what gets deployed.
+async function predictHead(dir: string, x: Float32Array, n: number, dim: number): Promise<Float32Array> {
+  const head = loadHead(join(dir, "head.json"));
+  if (x.length !== n * dim) throw new StageError(`embeddings hold ${x.length} floats, expected ${n} x ${dim}`);
+  return headPredictProba(head, x, dim);
 }
 
 async function predictBaseline(dir: string, papers: readonly Paper[]): Promise<Float32Array> {
-  const m = await readJson<BaselineJson>(join(dir, "model.json"));
-  const vocab = makeVocab(m.tfidf, m.terms, Float64Array.from(m.idf));
-  const buf = await readFile(join(dir, "weights.bin"));
-  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const d = m.terms.length;
-  const k = m.n_classes;
-  if (all.length !== k * d + k) throw new StageError(`${dir}/weights.bin holds ${all.length} floats, expected ${k} x ${d} + ${k}`);
-  const model = { nFeatures: d, nClasses: k, weights: all.subarray(0, k * d), bias: all.subarray(k * d) };
-  return predictProbaCsr(model, transformTfidf(vocab, papers.map(paperText)));
+  return predictProbaFlat(loadBaselineModel(dir), papers);
 }
 
 const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -178,7 +159,7 @@ async function main(): Promise<void> {
     if (emb.length !== papers.length * meta.dim) throw new StageError(`data/embeddings/${split}.f32 holds ${emb.length / meta.dim} rows, meta.json says ${papers.length}`);
     const probs: Record<ModelName, Float32Array> = {
       baseline: await predictBaseline(join(root, "artifacts/baseline"), papers),
-      distilbert: await predictHead(join(root, "artifacts/head"), emb, papers.length),
+      distilbert: await predictHead(join(root, "artifacts/head"), emb, papers.length, meta.dim),
     };
     for (const m of MODEL_NAMES) {
       scores[m][split] = scoreProbabilities(yTrue, probs[m], labels.length, topK);

@@ -14,8 +14,13 @@ export class StageError extends Error {
 
 /** Runs a stage's main; a StageError becomes `<stage>: message` on stderr and exit code 1. */
 export function runStage(stage: string, main: () => Promise<void>): void {
+  const t0 = performance.now();
   main().then(
-    () => undefined,
+    () => {
+      // One line per stage with its cost, for the README's per-stage table.
+      const mib = process.resourceUsage().maxRSS / 1024;
+      process.stderr.write(`${stage}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s, peak RSS ${mib.toFixed(0)} MiB\n`);
+    },
     (err: unknown) => {
       if (err instanceof StageError) {
         process.stderr.write(`${stage}: ${err.message}\n`);

@@ -56,8 +56,9 @@ export function lossAndGrad(
   const d = x.nCols;
   const bOff = d * k;
   const { indptr, indices, data } = x;
-  const z = new Float64Array(k);
   grad.fill(0);
+  const z = new Float64Array(k);
+  const gb = new Float64Array(k);
   let loss = 0;
   for (let i = 0; i < n; i++) {
     const start = indptr[i] as number;
@@ -77,7 +78,7 @@ export function lossAndGrad(
     loss += lse - (z[yi] as number);
     for (let c = 0; c < k; c++) z[c] = Math.exp((z[c] as number) - lse);
     z[yi] = (z[yi] as number) - 1;
-    for (let c = 0; c < k; c++) grad[bOff + c] = (grad[bOff + c] as number) + (z[c] as number);
+    for (let c = 0; c < k; c++) gb[c] = (gb[c] as number) + (z[c] as number);
     for (let p = start; p < end; p++) {
       const v = data[p] as number;
       const w = (indices[p] as number) * k;
@@ -92,7 +93,7 @@ export function lossAndGrad(
     sq += w * w;
     grad[q] = (grad[q] as number) * inv + lambda * w;
   }
-  for (let q = bOff; q < bOff + k; q++) grad[q] = (grad[q] as number) * inv;
+  for (let c = 0; c < k; c++) grad[bOff + c] = (gb[c] as number) * inv;
   return loss * inv + 0.5 * lambda * sq;
 }
 
@@ -100,6 +101,21 @@ function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
   return s;
+}
+
+/** out = a + t·b */
+function addScaled(out: Float64Array, a: Float64Array, t: number, b: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) + t * (b[i] as number);
+}
+
+/** out = t·a */
+function scaleInto(out: Float64Array, t: number, a: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = t * (a[i] as number);
+}
+
+/** out = a - b */
+function subInto(out: Float64Array, a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) - (b[i] as number);
 }
 
 function maxAbs(a: Float64Array): number {
@@ -174,7 +190,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
   if (maxAbs(g) <= opts.gtol) return { x, f, iters: 0, evals, reason: "gtol" };
 
   const evalAt = (step: number): { f: number; dg: number } => {
-    for (let i = 0; i < nv; i++) xNew[i] = (x[i] as number) + step * (dir[i] as number);
+    addScaled(xNew, x, step, dir);
     const fv = fg(xNew, gNew);
     evals++;
     return { f: fv, dg: dot(gNew, dir) };
@@ -182,24 +198,21 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
 
   while (iter < opts.maxIter) {
     // Two-loop recursion: dir = -H·g.
-    for (let i = 0; i < nv; i++) dir[i] = -(g[i] as number);
+    scaleInto(dir, -1, g);
     const h = sHist.length;
     for (let j = h - 1; j >= 0; j--) {
       const a = (rho[j] as number) * dot(sHist[j] as Float64Array, dir);
       alpha[j] = a;
-      const yj = yHist[j] as Float64Array;
-      for (let i = 0; i < nv; i++) dir[i] = (dir[i] as number) - a * (yj[i] as number);
+      addScaled(dir, dir, -a, yHist[j] as Float64Array);
     }
     if (h > 0) {
       const yl = yHist[h - 1] as Float64Array;
       const gamma = dot(sHist[h - 1] as Float64Array, yl) / dot(yl, yl);
-      for (let i = 0; i < nv; i++) dir[i] = (dir[i] as number) * gamma;
+      scaleInto(dir, gamma, dir);
     }
     for (let j = 0; j < h; j++) {
-      const sj = sHist[j] as Float64Array;
       const b = (rho[j] as number) * dot(yHist[j] as Float64Array, dir);
-      const a = alpha[j] as number;
-      for (let i = 0; i < nv; i++) dir[i] = (dir[i] as number) + (a - b) * (sj[i] as number);
+      addScaled(dir, dir, (alpha[j] as number) - b, sHist[j] as Float64Array);
     }
     let dg0 = dot(g, dir);
     if (!(dg0 < 0)) {
@@ -207,7 +220,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
       sHist.length = 0;
       yHist.length = 0;
       rho.length = 0;
-      for (let i = 0; i < nv; i++) dir[i] = -(g[i] as number);
+      scaleInto(dir, -1, g);
       dg0 = dot(g, dir);
     }
     const step0 = h === 0 ? Math.min(1, 1 / Math.sqrt(dot(g, g))) : 1;
@@ -286,10 +299,8 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
     const s = sHist.length === m ? (sHist.shift() as Float64Array) : new Float64Array(nv);
     const yv = yHist.length === m ? (yHist.shift() as Float64Array) : new Float64Array(nv);
     if (rho.length === m) rho.shift();
-    for (let i = 0; i < nv; i++) {
-      s[i] = (xNew[i] as number) - (x[i] as number);
-      yv[i] = (gNew[i] as number) - (g[i] as number);
-    }
+    subInto(s, xNew, x);
+    subInto(yv, gNew, g);
     const sy = dot(s, yv);
     if (sy > 1e-10 * dot(yv, yv)) {
       sHist.push(s);

@@ -1,5 +1,10 @@
 // Logistic regression: gradient vs finite differences, L-BFGS on known minima, closed-form optima.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadBaselineModel, makeBaselineModel, predictProba, saveBaselineModel } from "../lib/baseline-model.js";
+import { fitTfidf, paperText } from "../lib/tfidf.js";
 import { fitLogReg, lbfgs, lossAndGrad, predictProbaCsr } from "../lib/logreg.js";
 import { mulberry32 } from "../lib/random.js";
 import { csrFromDense, csrFromRows } from "../lib/sparse.js";
@@ -131,5 +136,32 @@ describe("fitLogReg", () => {
       if (best === y[i]) ok++;
     }
     expect(ok / 200).toBeGreaterThan(0.97);
+  });
+});
+
+describe("baseline-model", () => {
+  it("saves, loads and predicts like the in-memory model", () => {
+    const papers = [
+      { title: "Neural nets", summary: "deep learning for images" },
+      { title: "Speech", summary: "audio signal processing and speech" },
+      { title: "Deep speech", summary: "learning audio models" },
+      { title: "Images", summary: "convolutional networks for images" },
+    ];
+    const y = Int32Array.of(0, 1, 1, 0);
+    const { vocab, matrix } = fitTfidf(papers.map(paperText), { ngramMax: 2, minDf: 1, maxFeatures: null, sublinearTf: true });
+    const fit = fitLogReg(matrix, y, 2, { C: 10, maxIter: 100, tol: 1e-8 });
+    const model = makeBaselineModel(["cs.CV", "eess.AS"], vocab, 10, fit.model.weights, fit.model.bias);
+    const dir = mkdtempSync(join(tmpdir(), "pipe-baseline-"));
+    try {
+      saveBaselineModel(dir, model);
+      const loaded = loadBaselineModel(dir);
+      expect(loaded.labels).toEqual(["cs.CV", "eess.AS"]);
+      const want = predictProbaCsr(fit.model, matrix);
+      const got = predictProba(loaded, papers);
+      got.forEach((row, i) => row.forEach((v, c) => expect(v).toBeCloseTo(want[i * 2 + c] as number, 5)));
+      expect(got[1]?.[1]).toBeGreaterThan(0.5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
