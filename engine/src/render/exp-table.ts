@@ -7,6 +7,19 @@ import type { TableFormat } from "./metrics-table.js";
 export interface ExpShowOptions {
   readonly format: TableFormat;
   readonly precision?: number;
+  /** Only the param/metric columns whose header (`key` or `file:key`) matches. */
+  readonly keep?: RegExp;
+  /** Drop the param/metric columns whose value is the same in every row. */
+  readonly onlyChanged?: boolean;
+}
+
+function selectColumns(cols: Column[], source: (r: ExperimentRecord) => FileValues, records: readonly ExperimentRecord[], opts: ExpShowOptions): Column[] {
+  return cols.filter((c) => {
+    if (opts.keep && !opts.keep.test(c.header) && !opts.keep.test(`${c.file}:${c.key}`)) return false;
+    if (!opts.onlyChanged || records.length < 2) return true;
+    const seen = new Set(records.map((r) => JSON.stringify(source(r)[c.file]?.[c.key] ?? null)));
+    return seen.size > 1;
+  });
 }
 
 interface Column {
@@ -42,8 +55,8 @@ export function renderExpShow(records: readonly ExperimentRecord[], opts: ExpSho
     }));
     return JSON.stringify(data, null, 2) + "\n";
   }
-  const paramCols = columnsOf(records.map((r) => r.params));
-  const metricCols = columnsOf(records.map((r) => r.metrics));
+  const paramCols = selectColumns(columnsOf(records.map((r) => r.params)), (r) => r.params, records, opts);
+  const metricCols = selectColumns(columnsOf(records.map((r) => r.metrics)), (r) => r.metrics, records, opts);
   const rows: string[][] = [
     ["Experiment", "Created", "Commit", "Status", ...metricCols.map((c) => c.header), ...paramCols.map((c) => c.header)],
   ];

@@ -18,7 +18,7 @@ import type { CliIO, Command } from "../io.js";
 import { openProject, requireRoot } from "../project.js";
 
 const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--queue] [--run-all [-j N]] [-- repro options]
-       pipe exp show [--json|--md] [--sort-by KEY] [--sort-order asc|desc] [--precision N]
+       pipe exp show [--json|--md] [--sort-by KEY] [--sort-order asc|desc] [--precision N] [--keep REGEX] [--only-changed]
        pipe exp diff [A] [B] [--json|--md] [--all] [--precision N]
        pipe exp apply NAME
 
@@ -165,8 +165,16 @@ async function show(argv: readonly string[], io: CliIO): Promise<number> {
     ...formatOptions,
     "sort-by": { type: "string" },
     "sort-order": { type: "string", default: "asc" },
+    keep: { type: "string" },
+    "only-changed": { type: "boolean", default: false },
   });
   if (values.help) return help(io);
+  let keep: RegExp | undefined;
+  try {
+    keep = values.keep === undefined ? undefined : new RegExp(values.keep);
+  } catch {
+    throw new UserError(`${cmd}: --keep expects a regular expression, got "${values.keep}"`);
+  }
   if (positionals.length > 0) throw new UserError(`${cmd}: unexpected argument "${positionals[0] ?? ""}"`);
   const format = tableFormat(cmd, values);
   const precision = precisionOf(cmd, values.precision);
@@ -184,7 +192,7 @@ async function show(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr("no experiments recorded yet (every pipe repro that runs a stage records one)\n");
     return ExitCode.ok;
   }
-  io.stdout(renderExpShow(rows, { format, precision }));
+  io.stdout(renderExpShow(rows, { format, precision, ...(keep ? { keep } : {}), onlyChanged: values["only-changed"] }));
   return ExitCode.ok;
 }
 
