@@ -4,7 +4,9 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeRandomBackbone, TOKENIZER_FILES } from "../../stages/lib/distilbert-random.js";
 import { buildExportGraph, type HeadJson } from "../../stages/lib/export-graph.js";
+import { makeBaselineModel, saveBaselineModel } from "../../stages/lib/baseline-model.js";
 import { gaussian, mulberry32 } from "../../stages/lib/random.js";
+import { makeVocab } from "../../stages/lib/tfidf.js";
 
 export const TINY_LABELS = ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "math.NA"] as const;
 
@@ -51,8 +53,7 @@ export const TINY_BASELINE_WORDS: Readonly<Record<(typeof TINY_LABELS)[number], 
   "math.NA": ["finite", "solver", "numerical"],
 };
 
-/** A baseline export in the layout evaluate.ts reads: model.json `{tfidf, terms, idf, n_classes}`
- * and weights.bin (float32 class-major `[n_classes × terms]`, then the biases). `features` pads the
+/** A baseline export written by the pipeline's own `saveBaselineModel` (model.json + weights.bin). `features` pads the
  * vocabulary with unused terms to a realistic size for the bench. */
 export function writeTinyBaselineExport(outDir: string, opts: { features?: number; seed?: number } = {}): void {
   const keywords = TINY_LABELS.flatMap((l) => TINY_BASELINE_WORDS[l].map((w) => ({ w, l })));
@@ -66,9 +67,8 @@ export function writeTinyBaselineExport(outDir: string, opts: { features?: numbe
   for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) weights[c * d + j] = normal() * 0.01;
   keywords.forEach(({ l }, j) => (weights[TINY_LABELS.indexOf(l) * d + j] = 8));
   mkdirSync(outDir, { recursive: true });
-  const model = { tfidf: { ngramMax: 2, minDf: 1, maxFeatures: null, sublinearTf: true }, terms, idf, n_classes: k };
-  writeFileSync(join(outDir, "model.json"), `${JSON.stringify(model)}\n`);
-  writeFileSync(join(outDir, "weights.bin"), new Uint8Array(weights.buffer));
+  const vocab = makeVocab({ ngramMax: 2, minDf: 1, maxFeatures: null, sublinearTf: true }, terms, Float64Array.from(idf));
+  saveBaselineModel(outDir, makeBaselineModel(TINY_LABELS, vocab, 10, weights.subarray(0, k * d), weights.subarray(k * d)));
   writeFileSync(join(outDir, "card.json"), card({ kind: "baseline", files: ["model.json", "weights.bin"] }));
 }
 

@@ -122,6 +122,8 @@ function checkOutputs(root: string): void {
     expect(ev.models.baseline?.[split]?.accuracy, `baseline ${split} accuracy vs floor`).toBeGreaterThanOrEqual((ev.floor[split]?.accuracy ?? 1) - 1e-9);
   }
   expect(["baseline", "distilbert"]).toContain(ev.champion);
+  // No pretrained weights exist on these machines: the random-init backbone must say so.
+  expect((ev as { pretrained?: boolean }).pretrained).toBe(false);
   const card = json(root, "artifacts/export/card.json");
   expect(card.format).toBe("pipe-export/1");
   expect(card.kind).toBe(ev.champion === "baseline" ? "baseline" : "transformer");
