@@ -1,8 +1,7 @@
 // `pipe repro --watch`: run, then watch every dep of the targeted stages (plus pipeline and params
 // files), debounce bursts of changes, and re-run what became stale; never two runs at once.
 import { join } from "node:path";
-import picomatch from "picomatch";
-import { globBase } from "../graph/paths.js";
+import { globBase, loadPicomatch } from "../graph/paths.js";
 import { planRun } from "../plan/index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 import { openProject } from "./project.js";
@@ -32,7 +31,7 @@ async function watchSet(opts: ReproOptions, cwd: string): Promise<WatchSet> {
     for (const d of stage.deps) {
       if (d.glob) {
         paths.add(globBase(d.path) || ".");
-        globs.push(picomatch(d.path, { dot: true }));
+        globs.push(loadPicomatch()(d.path, { dot: true }));
       } else if (!isProduced(d.path)) {
         paths.add(d.path);
       }

@@ -6,7 +6,9 @@ import { createCache, type Cache } from "../cache/index.js";
 import { formatDiagnostics } from "../diagnostics/index.js";
 import { createHasher, type Hasher } from "../hashing/index.js";
 import { readMemo, writeMemo } from "../cache/memo.js";
-import { emptyLock, LOCK_FILE, parseLock, type LockFile } from "../lock/index.js";
+import type { Diagnostic, Result } from "../diagnostics/types.js";
+import type { LockFile } from "../lock/index.js";
+import { emptyLock, LOCK_FILE } from "../lock/types.js";
 import { ExitCode, UserError } from "./io.js";
 
 export interface Workspace {
@@ -16,7 +18,7 @@ export interface Workspace {
 }
 
 /** pipeline.lock, parsed (memoized by its text: a 1,000-stage lock is 1 MB of YAML). */
-export async function readLockMemo(root: string): Promise<ReturnType<typeof parseLock>> {
+export async function readLockMemo(root: string): Promise<Result<LockFile, Diagnostic>> {
   let text: string;
   try {
     text = readFileSync(join(root, LOCK_FILE), "utf8");
@@ -26,6 +28,8 @@ export async function readLockMemo(root: string): Promise<ReturnType<typeof pars
   }
   const memo = readMemo<LockFile>(root, "lock-v1", (rel) => (rel === LOCK_FILE ? text : null));
   if (memo) return { ok: true, value: memo.value };
+  // The positional YAML parser is loaded only when the memo misses.
+  const { parseLock } = await import("../lock/read.js");
   const parsed = parseLock(text, LOCK_FILE);
   if (parsed.ok) await writeMemo(root, "lock-v1", new Map([[LOCK_FILE, text]]), parsed.value);
   return parsed;

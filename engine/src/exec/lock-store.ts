@@ -1,7 +1,11 @@
 // The executor's view of pipeline.lock: held in memory, and written atomically after every stage
 // that succeeded (writes are serialized, so parallel stages never lose each other's record).
 import type { StageName } from "../config/types.js";
-import { withStage, writeLock, type LockEntry, type LockFile } from "../lock/index.js";
+import type { LockEntry, LockFile } from "../lock/index.js";
+import { withStage } from "../lock/types.js";
+
+/** The YAML writer is loaded on the first write only: a no-op repro never pays for `yaml`. */
+const writeLock = async (root: string, lock: LockFile): Promise<boolean> => (await import("../lock/write.js")).writeLock(root, lock);
 import type { LockStore, LockedStage } from "./context.js";
 
 export function createLockStore(root: string, initial: LockFile, write = writeLock): LockStore & { current(): LockFile } {

@@ -1,6 +1,7 @@
 // Path relations that make graph edges: a dep depends on an out when it is that out, lies inside
 // it, or (a directory dep) contains it; a glob dep when the pattern matches the out or anything in it.
-import picomatch from "picomatch";
+import { createRequire } from "node:module";
+import type picomatchType from "picomatch";
 import type { RelPath } from "../config/types.js";
 
 /** True when `inner` equals `outer` or lies inside it (POSIX, root-relative). */
@@ -34,7 +35,7 @@ export function globBase(pattern: string): string {
 
 /** A matcher telling whether a glob dep may read an out (a match, or a match inside an out dir). */
 export function globTouches(pattern: RelPath): (out: string) => boolean {
-  const match = picomatch(pattern, { dot: true });
+  const match = loadPicomatch()(pattern, { dot: true });
   const base = globBase(pattern);
   return (out) => match(out) || isWithin(base, out) || (isWithin(out, base) && out !== base && couldContainMatch(out, pattern));
 }
@@ -42,4 +43,11 @@ export function globTouches(pattern: RelPath): (out: string) => boolean {
 function couldContainMatch(dir: string, pattern: string): boolean {
   // A folder out under the glob's base may hold matching files: `src/**/*.ts` vs out `src/gen`.
   return pattern.includes("**") || dir.split("/").length < pattern.split("/").length;
+}
+
+let picomatchFn: typeof picomatchType | undefined;
+/** picomatch is loaded on the first glob dep only: most pipelines have none. */
+export function loadPicomatch(): typeof picomatchType {
+  picomatchFn ??= createRequire(import.meta.url)("picomatch") as typeof picomatchType;
+  return picomatchFn;
 }
