@@ -16,76 +16,14 @@ import {
   type ModelProto,
   type ValueInfoProto,
 } from "./onnx/index.js";
+import { validateHead as headShapes, type HeadJson } from "./head-model.js";
 
-export type HeadActivation = "relu" | "none";
-
-export interface HeadLayer {
-  /** Row-major [in, out]. */
-  weight: number[];
-  bias: number[];
-  activation: HeadActivation;
-}
-
-/** artifacts/head/head.json: a dense head over the pooled embedding; softmax after the last layer. */
-export interface HeadJson {
-  arch: string;
-  input_dim: number;
-  n_classes: number;
-  labels: string[];
-  layers: HeadLayer[];
-  pretrained: boolean;
-}
+// The head's format, shape checks and plain-JS forward pass live in head-model.ts (one definition).
+export type { HeadJson, HeadLayer } from "./head-model.js";
+export { validateHead as headShapes } from "./head-model.js";
 
 export const EXPORT_INPUTS = ["input_ids", "attention_mask"] as const;
 export const EXPORT_OUTPUT = "probabilities";
-
-/** Checks layer shapes chain from input_dim to n_classes; returns the [in, out] of each layer. */
-export function headShapes(head: HeadJson): [number, number][] {
-  const shapes: [number, number][] = [];
-  let inDim = head.input_dim;
-  head.layers.forEach((layer, i) => {
-    const outDim = layer.bias.length;
-    if (outDim === 0 || layer.weight.length !== inDim * outDim) {
-      throw new Error(`head layer ${i}: weight has ${layer.weight.length} values, expected ${inDim} x ${outDim}`);
-    }
-    if (layer.activation !== "relu" && layer.activation !== "none") {
-      throw new Error(`head layer ${i}: unknown activation '${String(layer.activation)}'`);
-    }
-    shapes.push([inDim, outDim]);
-    inDim = outDim;
-  });
-  if (shapes.length === 0) throw new Error("head has no layers");
-  if (inDim !== head.n_classes) throw new Error(`head ends with ${inDim} outputs, expected n_classes ${head.n_classes}`);
-  return shapes;
-}
-
-/** Plain-JS head forward pass: x [n, input_dim] to softmax probabilities [n, n_classes]. */
-export function headForward(head: HeadJson, x: Float32Array, n: number): Float32Array {
-  const shapes = headShapes(head);
-  let h = Float64Array.from(x);
-  head.layers.forEach((layer, li) => {
-    const [inDim, outDim] = shapes[li] as [number, number];
-    const next = new Float64Array(n * outDim);
-    for (let r = 0; r < n; r++) {
-      for (let o = 0; o < outDim; o++) {
-        let s = layer.bias[o] as number;
-        for (let i = 0; i < inDim; i++) s += (h[r * inDim + i] as number) * (layer.weight[i * outDim + o] as number);
-        next[r * outDim + o] = layer.activation === "relu" ? Math.max(0, s) : s;
-      }
-    }
-    h = next;
-  });
-  const k = head.n_classes;
-  const out = new Float32Array(n * k);
-  for (let r = 0; r < n; r++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, h[r * k + c] as number);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp((h[r * k + c] as number) - max);
-    for (let c = 0; c < k; c++) out[r * k + c] = Math.exp((h[r * k + c] as number) - max) / sum;
-  }
-  return out;
-}
 
 function hiddenOutput(model: ModelProto): ValueInfoProto {
   const outs = model.graph.output;

@@ -7,7 +7,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import ort from "onnxruntime-node";
 import { writeRandomBackbone } from "../lib/distilbert-random.js";
 import { loadEmbedder } from "../lib/embedder.js";
-import { buildExportGraph, headForward, headShapes, type HeadJson } from "../lib/export-graph.js";
+import { buildExportGraph, headShapes, type HeadJson } from "../lib/export-graph.js";
+import { predictProba } from "../lib/head-model.js";
+
+const headForward = (head: HeadJson, x: Float32Array, _n: number): Float32Array => predictProba(head, x, head.input_dim);
 import { mirrorModelDir } from "../lib/mirror.js";
 import { DataType, GraphBuilder, encodeModel, int, toModel } from "../lib/onnx/index.js";
 import { gaussian, mulberry32 } from "../lib/random.js";
