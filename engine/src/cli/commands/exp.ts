@@ -13,6 +13,7 @@ import type { Side } from "../../metrics/index.js";
 import { renderExpShow, sortExperiments } from "../../render/exp-table.js";
 import { renderDiff } from "../../render/metrics-table.js";
 import { formatOptions, parseCommand, precisionOf, sideFor, tableFormat } from "../compare-options.js";
+import { dispatch } from "../subcommands.js";
 import { ExitCode, UserError } from "../io.js";
 import type { CliIO, Command } from "../io.js";
 import { openProject, requireRoot } from "../project.js";
@@ -30,26 +31,7 @@ diff   compare the params and metrics of two experiments (B defaults to the work
 apply  write an experiment's params back into the params files
 `;
 
-export const exp: Command = async (argv, io) => {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case "run":
-      return run(rest, io);
-    case "show":
-      return show(rest, io);
-    case "diff":
-      return diff(rest, io);
-    case "apply":
-      return apply(rest, io);
-    case undefined:
-    case "-h":
-    case "--help":
-      io.stdout(HELP);
-      return sub === undefined ? ExitCode.usage : ExitCode.ok;
-    default:
-      throw new UserError(`pipe exp: unknown subcommand "${sub}" (expected run, show, diff or apply)`);
-  }
-};
+export const exp: Command = dispatch("pipe exp", HELP, { run, show, diff, apply });
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const cmd = "pipe exp run";

@@ -5,6 +5,7 @@ import { defaultPipelineLoader } from "../../metrics/index.js";
 import { renderDiff, renderShow } from "../../render/metrics-table.js";
 import type { ShownRevision } from "../../render/metrics-table.js";
 import { finish, formatOptions, parseCommand, precisionOf, sideFor, tableFormat } from "../compare-options.js";
+import { dispatch } from "../subcommands.js";
 import { ExitCode, UserError } from "../io.js";
 import type { CliIO, Command } from "../io.js";
 import { openProject } from "../project.js";
@@ -18,22 +19,7 @@ diff  compare revisions A (default HEAD) and B (default the workspace); a git re
       --all shows unchanged metrics too; --precision rounds to N decimals (default 5).
 `;
 
-export const metrics: Command = async (argv, io) => {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case "show":
-      return show(rest, io);
-    case "diff":
-      return diff(rest, io);
-    case undefined:
-    case "-h":
-    case "--help":
-      io.stdout(HELP);
-      return sub === undefined ? ExitCode.usage : ExitCode.ok;
-    default:
-      throw new UserError(`pipe metrics: unknown subcommand "${sub}" (expected show or diff)`);
-  }
-};
+export const metrics: Command = dispatch("pipe metrics", HELP, { show, diff });
 
 async function show(argv: readonly string[], io: CliIO): Promise<number> {
   const cmd = "pipe metrics show";
