@@ -70,4 +70,6 @@ export interface ExecContext {
   readonly emit: Emit;
   /** Aborted on Ctrl-C: running stages are stopped, nothing new starts. */
   readonly signal: AbortSignal;
+  /** Called before a stage's outs are rewritten (run or restore): drop what is known about them. */
+  readonly invalidate?: (path: string) => void;
 }

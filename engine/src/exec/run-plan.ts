@@ -7,6 +7,7 @@ import type { Plan } from "../plan/index.js";
 import { plannedUpstream } from "../plan/index.js";
 import type { ExecContext } from "./context.js";
 import { createLimiter } from "../hashing/index.js";
+import { memoizeHasher } from "./observation-memo.js";
 import { runStage, type RunSlot, type StageResult } from "./run-stage.js";
 
 /**
@@ -27,7 +28,9 @@ export interface RunResult {
 
 const GOOD: ReadonlySet<StageOutcome> = new Set(["ran", "restored", "fresh", "frozen"]);
 
-export async function runPlan(plan: Plan, ctx: ExecContext): Promise<RunResult> {
+export async function runPlan(plan: Plan, baseCtx: ExecContext): Promise<RunResult> {
+  const hasher = memoizeHasher(baseCtx.hasher);
+  const ctx: ExecContext = { ...baseCtx, hasher, invalidate: (path) => hasher.invalidate(path) };
   const started = ctx.now();
   ctx.emit({ type: "plan", stages: plan.stages, jobs: plan.jobs });
   const outcomes = new Map<StageName, StageOutcome>();

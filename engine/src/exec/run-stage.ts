@@ -59,6 +59,7 @@ async function runStale(
   obs: Awaited<ReturnType<typeof observe>>,
   reasons: StaleReason[],
 ): Promise<StageResult> {
+  for (const out of stage.outs) ctx.invalidate?.(out.path);
 
   const fp = stageFingerprint(stage, obs.deps);
   if (fp && useRunCache && !forced && !stage.alwaysChanged) {

@@ -1,6 +1,7 @@
 // Builds the stage graph from a validated pipeline: edges from paths, and the graph-level checks
 // (duplicate and overlapping outs, deps nothing produces and nothing provides, cycles).
-import { Graph, alg } from "@dagrejs/graphlib";
+import { createRequire } from "node:module";
+import type * as Graphlib from "@dagrejs/graphlib";
 import type { Pipeline, RelPath, Stage, StageName } from "../config/types.js";
 import type { Diagnostic, Result, SourceLocation } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
@@ -48,11 +49,8 @@ export function buildGraph(pipeline: Pipeline, env: GraphEnv): Result<PipelineGr
   const byName = new Map(pipeline.stages.map((s) => [s.name, s] as const));
   const edges = findEdges(pipeline.stages, owners, env, diagnostics);
 
-  const g = new Graph({ directed: true, multigraph: false });
-  for (const s of pipeline.stages) g.setNode(s.name);
-  for (const e of edges) g.setEdge(e.from, e.to);
   const order = topoOrder(pipeline.stages, edges);
-  if (order.length < pipeline.stages.length) diagnostics.push(...cycleDiagnostics(g, edges, pipeline.stages));
+  if (order.length < pipeline.stages.length) diagnostics.push(...cycleDiagnostics(edges, pipeline.stages));
   if (diagnostics.some((d) => d.severity === "error")) return err(diagnostics);
 
   const up = new Map<StageName, StageName[]>();
@@ -193,7 +191,16 @@ function topoOrder(stages: readonly Stage[], edges: readonly Edge[]): StageName[
   return order;
 }
 
-function cycleDiagnostics(g: Graph, edges: readonly Edge[], stages: readonly Stage[]): Diagnostic[] {
+/** graphlib finds the cycles; loaded only when there is one (a valid pipeline never pays for it). */
+function loadGraphlib(): typeof Graphlib {
+  return createRequire(import.meta.url)("@dagrejs/graphlib") as typeof Graphlib;
+}
+
+function cycleDiagnostics(edges: readonly Edge[], stages: readonly Stage[]): Diagnostic[] {
+  const { Graph, alg } = loadGraphlib();
+  const g = new Graph({ directed: true, multigraph: false });
+  for (const s of stages) g.setNode(s.name);
+  for (const e of edges) g.setEdge(e.from, e.to);
   const index = new Map(stages.map((s, i) => [s.name as string, i] as const));
   const cycles = alg.findCycles(g).map((c) => {
     // Rotate so the cycle starts at its first stage in file order, then walk it along edges.
