@@ -101,6 +101,19 @@ describe("runPlan", () => {
     expect(r.outcomes.get("down" as never)).toBe("fresh");
   });
 
+  it("sees an output rewritten during the run: a changed upstream output re-runs the downstream", async () => {
+    let n = 0;
+    const w = world([stage("up", { outs: ["u"], alwaysChanged: true }), stage("down", { deps: ["u"], outs: ["d"] })], {
+      up: (f) => (f.set("u", `v${++n}`), 0),
+      down: write("d", "x"),
+    });
+    await runPlan(w.plan(), w.ctx());
+    w.ran.length = 0;
+    const r = await runPlan(w.plan(), w.ctx());
+    expect(w.ran).toEqual(["up", "down"]);
+    expect(r.outcomes.get("down" as never)).toBe("ran");
+  });
+
   it("restores from the run cache instead of running when the same inputs were seen", async () => {
     const w = world([stage("s", { outs: ["o"] })], { s: write("o", "out") });
     await runPlan(w.plan(), w.ctx());
