@@ -110,7 +110,14 @@ export class PredWriter {
 
   async abort(): Promise<void> {
     if (this.tmp === undefined) return;
-    (this.stream as WriteStream).destroy();
+    const s = this.stream as WriteStream;
+    // Destroying a stream that is still opening makes its queued writes fail with
+    // ERR_STREAM_DESTROYED: that is expected here, so listen for it and wait for the close.
+    s.on("error", () => undefined);
+    await new Promise<void>((resolve) => {
+      s.once("close", () => resolve());
+      s.destroy();
+    });
     await rm(this.tmp, { force: true });
   }
 }
