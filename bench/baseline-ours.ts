@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fitLogReg, predictProbaCsr } from "../stages/lib/logreg.js";
 import { argmaxRows, summarize } from "../stages/lib/metrics.js";
-import { fitTfidf, paperText, transformTfidf } from "../stages/lib/tfidf.js";
+import { paperText } from "../stages/lib/paper.js";
+import { fitTfidf, transformTfidf } from "../stages/lib/tfidf.js";
 
 interface Row {
   readonly title: string;

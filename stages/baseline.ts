@@ -6,7 +6,8 @@ import { readJson, readJsonlAll, runStage, StageError, writeJsonAtomic } from ".
 import { fitLogReg, predictProbaCsr } from "./lib/logreg.js";
 import { argmaxRows, summarize } from "./lib/metrics.js";
 import { projectRoot, readParamGroup } from "./lib/params.js";
-import { fitTfidf, paperText, transformTfidf, type TfidfConfig } from "./lib/tfidf.js";
+import { paperText } from "./lib/paper.js";
+import { fitTfidf, transformTfidf, type TfidfConfig } from "./lib/tfidf.js";
 
 export interface BaselineParams {
   readonly ngram_max: number;

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadEmbedder } from "./lib/embedder.js";
+import { paperText } from "./lib/paper.js";
 import { StageError, readJsonlAll, runStage, writeFileAtomic, writeJsonAtomic } from "./lib/io.js";
 import { projectRoot, readParamGroup } from "./lib/params.js";
 import { createProgress } from "./lib/progress.js";
@@ -56,10 +57,6 @@ export function sampleRows(n: number, cap: number, seed: number): number[] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (cap <= 0 || cap >= n) return all;
   return shuffleInPlace(all, mulberry32(seed)).slice(0, cap).sort((a, b) => a - b);
-}
-
-export function paperText(p: PaperText): string {
-  return `${p.title} ${p.summary}`;
 }
 
 export async function main(): Promise<void> {

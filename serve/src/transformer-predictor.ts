@@ -5,14 +5,9 @@ import { resolve, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { AutoTokenizer, env } from "@huggingface/transformers";
 import { ModelLoadError, type ModelCard } from "./card.js";
-import { paperText } from "../../stages/lib/tfidf.js";
+import { paperText } from "../../stages/lib/paper.js";
+import { paperTokenIds } from "../../stages/lib/paper-tokenizer.js";
 import type { LoadOptions, PaperInput, Predictor } from "./predictor.js";
-
-/** Truncates token rows to `maxLength` keeping the final [SEP], as the embed stage does
- * (stages/lib/embedder.ts; transformers.js's own truncation drops it). */
-export function truncateIds(rows: readonly number[][], maxLength: number): number[][] {
-  return rows.map((ids) => (ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1] as number]));
-}
 
 /** Token ids of a batch, padded to its longest row, row-major `[batch, seq]` as onnxruntime wants. */
 export interface EncodedBatch {
@@ -34,16 +29,6 @@ export function padBatch(rows: readonly (readonly number[])[], padId: number): E
     });
   });
   return { inputIds, attentionMask, batch: rows.length, seq };
-}
-
-/** Cuts a long text at the first word boundary (space, punctuation, CJK character: where BERT's
- * pre-tokenizer splits) after `budget` characters, so a huge body costs no more to tokenize than a
- * long abstract; null when there is nothing to cut. WordPiece works word by word, so when the
- * clipped text still fills `maxLength` tokens its ids equal the full text's. */
-export function clipText(text: string, budget: number): string | null {
-  if (text.length <= budget) return null;
-  const rest = text.slice(budget).search(/[\s\p{P}\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/u);
-  return rest < 0 ? null : text.slice(0, budget + rest);
 }
 
 interface Tokenizer {
@@ -90,14 +75,9 @@ export async function loadTransformerPredictor(dir: string, card: ModelCard, opt
 
   const run = async (papers: readonly PaperInput[]): Promise<Float32Array[]> => {
     if (papers.length === 0) return [];
-    // The text the embed stage embedded: `title + " " + summary`.
-    const texts = papers.map(paperText);
-    const clipped = texts.map((t) => clipText(t, maxLength * 16));
-    const ids = tokenize(clipped.map((c, i) => c ?? (texts[i] as string)));
-    // Rare: a clipped text too short in tokens (very long words) is tokenized whole.
-    const redo = ids.flatMap((row, i) => (clipped[i] !== null && row.length < maxLength ? [i] : []));
-    if (redo.length > 0) tokenize(redo.map((i) => texts[i] as string)).forEach((row, k) => (ids[redo[k] as number] = row));
-    const b = padBatch(truncateIds(ids, maxLength), padId);
+    // Exactly the ids the embed stage computed for its papers.
+    const ids = paperTokenIds(tokenize, papers.map(paperText), maxLength);
+    const b = padBatch(ids, padId);
     const feeds = {
       input_ids: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),
       attention_mask: new ort.Tensor("int64", b.attentionMask, [b.batch, b.seq]),

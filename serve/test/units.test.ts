@@ -5,7 +5,8 @@ import { DynamicBatcher, OverloadedError, TimeoutError } from "../src/batcher.js
 import { parseCard } from "../src/card.js";
 import { Counter, Histogram } from "../src/metrics.js";
 import { PredFormatter } from "../src/pred-writer.js";
-import { padBatch, truncateIds } from "../src/transformer-predictor.js";
+import { truncateIds } from "../../stages/lib/paper-tokenizer.js";
+import { padBatch } from "../src/transformer-predictor.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,7 +3,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { csrMatMul } from "./sparse.js";
-import { makeVocab, paperText, transformTfidf, type TfidfConfig, type TfidfVocab } from "./tfidf.js";
+import { paperText } from "./paper.js";
+import { softmaxRows } from "./softmax.js";
+import { makeVocab, transformTfidf, type TfidfConfig, type TfidfVocab } from "./tfidf.js";
 
 export const BASELINE_FORMAT = "pipe-baseline/1";
 
@@ -151,15 +153,7 @@ export function predictProbaFlat(model: BaselineModel, papers: readonly Paper[])
   const k = model.labels.length;
   const x = transformTfidf(model.vocab, papers.map(paperText));
   const z = csrMatMul(x, model.wt, k, model.bias);
-  const out = new Float32Array(z.length);
-  for (let i = 0; i < x.nRows; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, z[i * k + c] as number);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp((z[i * k + c] as number) - max);
-    for (let c = 0; c < k; c++) out[i * k + c] = Math.exp((z[i * k + c] as number) - max) / sum;
-  }
-  return out;
+  return softmaxRows(z, k);
 }
 
 /** Class probabilities of each paper, in `labels` order. */

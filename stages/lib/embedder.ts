@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { AutoModel, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from "@huggingface/transformers";
+import { paperTokenIds } from "./paper-tokenizer.js";
 
 export interface EmbedderOptions {
   maxLength: number;
@@ -35,16 +36,6 @@ export interface Embedder {
 
 /** Documents sorted together so batches hold similar lengths; a window is this many batches. */
 const SORT_WINDOW_BATCHES = 16;
-
-/** Characters per token in the first, prefix-only tokenization pass (abstracts average ~5). */
-const PREFIX_CHARS_PER_TOKEN = 6;
-
-/** `text` cut to at most `chars` characters at a whitespace (so no word is split). */
-export function cutAtWord(text: string, chars: number): string {
-  if (text.length <= chars) return text;
-  const space = text.lastIndexOf(" ", chars);
-  return space > 0 ? text.slice(0, space) : text;
-}
 
 /** Points transformers.js at local files only. */
 function configureLocalOnly(dir: string): string {
@@ -136,21 +127,7 @@ export async function loadEmbedder(backboneDir: string, options: EmbedderOptions
       ? []
       : (tokenizer(texts, { truncation: false, padding: false, return_tensor: false }) as unknown as { input_ids: number[][] })
           .input_ids;
-  // Truncate ourselves: transformers.js drops the trailing [SEP] when it truncates; HF keeps it.
-  const truncate = (ids: number[]): number[] =>
-    ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1] as number];
-  const tokenize = (texts: string[]): number[][] => {
-    // Tokenize a word-boundary prefix of each long text first: when the prefix already yields
-    // maxLength tokens the truncated ids are identical; otherwise tokenize the whole text.
-    const prefixes = texts.map((t) => cutAtWord(t, PREFIX_CHARS_PER_TOKEN * maxLength));
-    const ids = encode(prefixes);
-    const redo = texts.flatMap((t, i) => (prefixes[i] !== t && (ids[i] as number[]).length < maxLength ? [i] : []));
-    const full = encode(redo.map((i) => texts[i] as string));
-    redo.forEach((i, k) => {
-      ids[i] = full[k] as number[];
-    });
-    return ids.map(truncate);
-  };
+  const tokenize = (texts: string[]): number[][] => paperTokenIds(encode, texts, maxLength);
 
   const runBatch = async (batch: number[][], out: Float32Array, rowsOut: number[]): Promise<void> => {
     const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 1);

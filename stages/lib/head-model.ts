@@ -1,6 +1,7 @@
 // The classifier head on disk (`artifacts/head/head.json`, consumed by evaluate and the ONNX export)
 // and its inference in plain JS: dense layers, ReLU between them, softmax after the last.
 import { readFileSync } from "node:fs";
+import { softmaxRows } from "./softmax.js";
 
 export type HeadArch = "linear" | "mlp";
 
@@ -68,14 +69,5 @@ export function predictProba(head: HeadJson, rows: Float32Array, dim: number): F
     }
     h = next;
   });
-  const k = head.n_classes;
-  const out = new Float32Array(n * k);
-  for (let r = 0; r < n; r++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, h[r * k + c] as number);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp((h[r * k + c] as number) - max);
-    for (let c = 0; c < k; c++) out[r * k + c] = Math.exp((h[r * k + c] as number) - max) / sum;
-  }
-  return out;
+  return softmaxRows(h, head.n_classes);
 }

@@ -1,5 +1,6 @@
 // Multinomial logistic regression with an L2 penalty on CSR features, fitted by L-BFGS with a
 // strong-Wolfe line search: sklearn's LogisticRegression(multi_class="multinomial", solver="lbfgs").
+import { softmaxRow } from "./softmax.js";
 import type { Csr } from "./sparse.js";
 
 /** Training settings; C, maxIter and tol mean what they mean in sklearn (see `fitLogReg`). */
@@ -396,16 +397,8 @@ export function predictProbaCsr(model: LogRegModel, x: Csr): Float32Array {
       const j = x.indices[p] as number;
       for (let c = 0; c < k; c++) z[c] = (z[c] as number) + v * (weights[c * d + j] as number);
     }
-    softmaxInto(z, out, i * k);
+    softmaxRow(z, 0, k, out, i * k);
   }
   return out;
 }
 
-/** Writes softmax(z) into out[offset ..]. */
-export function softmaxInto(z: Float64Array, out: Float32Array, offset: number): void {
-  let max = -Infinity;
-  for (const v of z) if (v > max) max = v;
-  let sum = 0;
-  for (let c = 0; c < z.length; c++) sum += Math.exp((z[c] as number) - max);
-  for (let c = 0; c < z.length; c++) out[offset + c] = Math.exp((z[c] as number) - max) / sum;
-}

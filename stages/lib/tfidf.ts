@@ -25,10 +25,6 @@ export interface TfidfVocab {
 // Python's `\w` (str.isalnum() or '_'): letters and numbers of any script, and the underscore.
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
 
-/** The text the baseline sees for a paper. */
-export function paperText(p: { readonly title: string; readonly summary: string }): string {
-  return `${p.title} ${p.summary}`;
-}
 
 /** Lowercased word tokens of at least two characters. */
 export function tokenize(text: string): string[] {

@@ -1,7 +1,8 @@
 // TF-IDF against hand-computed sklearn TfidfVectorizer results on tiny corpora.
 import { describe, expect, it } from "vitest";
 import { csrToDense } from "../lib/sparse.js";
-import { fitTfidf, makeVocab, paperText, tokenize, transformTfidf, type TfidfConfig } from "../lib/tfidf.js";
+import { paperText } from "../lib/paper.js";
+import { fitTfidf, makeVocab, tokenize, transformTfidf, type TfidfConfig } from "../lib/tfidf.js";
 
 const base: TfidfConfig = { ngramMax: 1, minDf: 1, maxFeatures: null, sublinearTf: false };
 
