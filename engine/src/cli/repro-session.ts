@@ -1,6 +1,6 @@
 // One real `repro` run: take the project's process lock, open the workspace, wire Ctrl-C to the
 // executor's abort signal, render events, and leave lock and cache consistent whatever happens.
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { Plan } from "../plan/index.js";
 import { acquireProcessLock, execaSpawner, runPlan, type ExecContext, type RunResult } from "../exec/index.js";
 import { createLockStore } from "../exec/lock-store.js";
@@ -51,9 +51,6 @@ export async function runSession(project: Project, plan: Plan, opts: SessionOpti
       lock: createLockStore(project.root, ws.lock),
       fs: {
         remove: (abs) => rm(abs, { recursive: true, force: true }),
-        mkdirp: async (abs) => {
-          await mkdir(abs, { recursive: true });
-        },
       },
       spawn: execaSpawner,
       now: Date.now,

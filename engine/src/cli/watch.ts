@@ -1,10 +1,10 @@
 // `pipe repro --watch`: run, then watch every dep of the targeted stages (plus pipeline and params
 // files), debounce bursts of changes, and re-run what became stale; never two runs at once.
 import { join } from "node:path";
-import { globBase, loadPicomatch } from "../graph/paths.js";
-import { planRun } from "../plan/index.js";
+import { ancestors, globBase, loadPicomatch } from "../graph/paths.js";
+import { planRun, type Plan } from "../plan/index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
-import { openProject } from "./project.js";
+import { openProject, type Project } from "./project.js";
 import { executeRepro } from "./repro-session.js";
 import type { ReproOptions } from "./commands/repro.js";
 
@@ -16,13 +16,10 @@ interface WatchSet {
 }
 
 /** Inputs of the planned stages that no planned stage writes, and the files that define them. */
-async function watchSet(opts: ReproOptions, cwd: string): Promise<WatchSet> {
-  const project = await openProject(cwd);
-  const plan = planRun(project.graph, opts);
-  if ("kind" in plan) throw new UserError(`pipe repro: unknown stage '${plan.target}'`, ExitCode.usage);
+function watchSet(project: Project, plan: Plan): WatchSet {
   const produced = new Set<string>();
   for (const name of plan.stages) for (const o of project.graph.stage(name).outs) produced.add(o.path);
-  const isProduced = (p: string): boolean => [...produced].some((o) => p === o || p.startsWith(`${o}/`));
+  const isProduced = (p: string): boolean => produced.has(p) || ancestors(p).some((a) => produced.has(a));
   const paths = new Set<string>([project.pipeline.file]);
   const globs: ((p: string) => boolean)[] = [];
   for (const name of plan.stages) {
@@ -61,11 +58,12 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
     }
     running = true;
     try {
+      // Re-read every time: pipeline.yaml and params.yaml are watched too.
       const project = await openProject(io.cwd);
       const plan = planRun(project.graph, opts);
       if ("kind" in plan) throw new UserError(`pipe repro: unknown stage '${plan.target}'`, ExitCode.usage);
       await executeRepro(project, plan, opts, io);
-      await rewatch();
+      await rewatch(project, plan);
     } catch (e) {
       // A bad edit of pipeline.yaml is reported, and the watch goes on until it is fixed.
       io.stderr(`${e instanceof UserError ? e.message : String(e)}\n`);
@@ -80,11 +78,11 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
   };
 
   let relevant: (rel: string) => boolean = () => true;
-  const rewatch = async (): Promise<void> => {
-    const set = await watchSet(opts, io.cwd);
+  const rewatch = async (project: Project, plan: Plan): Promise<void> => {
+    const set = watchSet(project, plan);
     relevant = set.relevant;
     await watcher?.close();
-    const root = (await openProject(io.cwd)).root;
+    const root = project.root;
     watcher = chokidar.watch(set.paths, { ignoreInitial: true, ignored: (p: string) => p.includes("/.cache/") || p.includes("/.git/") });
     watcher.on("all", (_event: string, abs: string) => {
       const rel = abs.startsWith(root) ? abs.slice(root.length + 1) : abs;

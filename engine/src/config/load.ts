@@ -11,7 +11,7 @@ import { dirOf, getPath, joinRel, resolveRel } from "./paths.js";
 import { resolveNode, toPlain, type ResolveEnv } from "./resolve.js";
 import { nodeLoc, parseYaml } from "./source.js";
 import { didYouMean } from "./suggest.js";
-import type { Pipeline, RelPath } from "./types.js";
+import type { Pipeline } from "./types.js";
 
 /** Pipeline file names, in order of preference. */
 export const PIPELINE_FILES = ["pipeline.yaml", "dvc.yaml"] as const;

@@ -1,59 +1,29 @@
 // Everything the executor touches, behind one injectable context (STYLE practice 5): the workspace
 // (hasher, cache, lock), process spawning, the clock, the environment and the event sink.
-import type { RelPath, StageName } from "../config/types.js";
-import type { Digest, Fingerprint, HashInfo, Hasher } from "../hashing/index.js";
+import type { StageName } from "../config/types.js";
+import type { Cache } from "../cache/index.js";
+import type { Hasher } from "../hashing/index.js";
+import type { LockEntry } from "../lock/index.js";
 import type { Emit } from "../report/events.js";
-import type { GlobExpander, RecordedStage } from "../status/index.js";
+import type { GlobExpander } from "../status/index.js";
 import type { Spawner } from "./spawn.js";
 
-export interface RecordedPath {
-  readonly path: string;
-  readonly hash: string;
-  readonly size: number;
-  readonly nfiles?: number;
-}
-
-/** A pipeline.lock stage entry as the executor writes it. */
-export interface LockedStage extends RecordedStage {
-  readonly deps: readonly RecordedPath[];
-  readonly outs: readonly RecordedPath[];
-}
+export type { RunEntry, RunOut } from "../cache/index.js";
+export type { LockEntry, LockItem } from "../lock/index.js";
 
 /** The lock as the executor sees it: read once, updated (and persisted) after each success. */
 export interface LockStore {
-  get(name: StageName): LockedStage | undefined;
+  get(name: StageName): LockEntry | undefined;
   /** Record a stage and write pipeline.lock atomically before resolving. */
-  set(name: StageName, entry: LockedStage): Promise<void>;
+  set(name: StageName, entry: LockEntry): Promise<void>;
 }
 
-export interface RunCacheOut {
-  readonly path: RelPath;
-  readonly digest: Digest;
-  readonly size: number;
-  readonly isDir: boolean;
-  readonly nfiles?: number;
-}
-
-export interface RunCacheEntry {
-  readonly outs: readonly RunCacheOut[];
-  readonly durationMs: number;
-  readonly createdAt: string;
-}
-
-/** The part of the content-addressed cache the executor needs. */
-export interface CacheApi {
-  save(rel: RelPath, info: HashInfo): Promise<void>;
-  has(info: HashInfo): Promise<boolean>;
-  restore(rel: RelPath, info: HashInfo): Promise<void>;
-  unprotect(rel: RelPath): Promise<void>;
-  getRun(fp: Fingerprint): Promise<RunCacheEntry | null>;
-  putRun(fp: Fingerprint, entry: RunCacheEntry): Promise<void>;
-}
+/** The part of the content-addressed cache the executor needs (tests pass an in-memory one). */
+export type CacheApi = Pick<Cache, "save" | "has" | "restore" | "unprotect" | "getRun" | "putRun">;
 
 /** Workspace file operations the executor performs itself (removing outs before a run). */
 export interface WorkspaceFs {
   remove(abs: string): Promise<void>;
-  mkdirp(abs: string): Promise<void>;
 }
 
 export interface ExecContext {

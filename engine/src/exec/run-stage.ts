@@ -6,31 +6,29 @@ import type { HashInfo } from "../hashing/index.js";
 import type { StageOutcome } from "../report/events.js";
 import type { StaleReason } from "../status/index.js";
 import { cmdText, decide, describeReason, observe, stageFingerprint } from "../status/index.js";
-import type { ExecContext, LockedStage, RecordedPath, RunCacheOut } from "./context.js";
+import { lockItem } from "../lock/types.js";
+import type { ExecContext, LockEntry, LockItem, RunOut } from "./context.js";
 
 export interface StageResult {
   readonly outcome: StageOutcome;
   readonly message?: string;
 }
 
-const recorded = (path: string, info: HashInfo): RecordedPath => ({
-  path,
-  hash: info.digest,
-  size: info.size,
-  ...(info.nfiles !== undefined ? { nfiles: info.nfiles } : {}),
-});
-
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-function lockEntry(stage: Stage, deps: ReadonlyMap<string, HashInfo | null>, outs: ReadonlyMap<string, HashInfo>): LockedStage {
-  const depList: RecordedPath[] = [];
-  for (const [path, info] of deps) if (info) depList.push(recorded(path, info));
-  const outList = [...outs].map(([path, info]) => recorded(path, info));
+/** A run-cache out is a path plus its HashInfo; these two convert. */
+const infoOf = (o: RunOut): HashInfo => ({ digest: o.digest, size: o.size, isDir: o.isDir, ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}) });
+const runOut = (path: RelPath, info: HashInfo): RunOut => ({ path, ...info });
+
+function lockEntry(stage: Stage, deps: ReadonlyMap<string, HashInfo | null>, outs: ReadonlyMap<string, HashInfo>): LockEntry {
+  const depList: LockItem[] = [];
+  for (const [path, info] of deps) if (info) depList.push(lockItem(path as RelPath, info));
+  const outList = [...outs].map(([path, info]) => lockItem(path as RelPath, info));
   return {
     cmd: cmdText(stage),
     ...(Object.keys(stage.env).length > 0 ? { env: stage.env } : {}),
     deps: depList.sort(byPath),
-    ...(Object.keys(stage.paramValues).length > 0 ? { params: stage.paramValues } : {}),
+    params: stage.paramValues,
     outs: outList.sort(byPath),
   };
 }
@@ -67,7 +65,7 @@ async function runStale(
     if (hit && (await restorable(stage, hit.outs, ctx))) {
       const outs = new Map<string, HashInfo>();
       for (const o of hit.outs) {
-        const info: HashInfo = { digest: o.digest, size: o.size, isDir: o.isDir, ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}) };
+        const info = infoOf(o);
         if (obs.outs.get(o.path)?.digest !== o.digest) await ctx.cache.restore(o.path, info);
         outs.set(o.path, info);
       }
@@ -94,11 +92,11 @@ async function runStale(
   }
   // Every out goes to the object store (metrics with `cache: false` too, so the run cache can
   // bring them back); `cache: false` only means the file is also meant to be tracked by git.
-  const runOuts: RunCacheOut[] = [];
+  const runOuts: RunOut[] = [];
   for (const out of stage.outs) {
     const info = outs.get(out.path) as HashInfo;
     await ctx.cache.save(out.path, info);
-    runOuts.push({ path: out.path, digest: info.digest, size: info.size, isDir: info.isDir, ...(info.nfiles !== undefined ? { nfiles: info.nfiles } : {}) });
+    runOuts.push(runOut(out.path, info));
   }
   if (fp && !stage.alwaysChanged) {
     await ctx.cache.putRun(fp, { outs: runOuts, durationMs: ctx.now() - started, createdAt: new Date(ctx.now()).toISOString() });
@@ -107,14 +105,11 @@ async function runStale(
   return { outcome: "ran" };
 }
 
-async function restorable(stage: Stage, outs: readonly RunCacheOut[], ctx: ExecContext): Promise<boolean> {
+async function restorable(stage: Stage, outs: readonly RunOut[], ctx: ExecContext): Promise<boolean> {
   const declared = stage.outs.map((o) => o.path as string).sort();
   const cached = outs.map((o) => o.path as string).sort();
   if (declared.join("\0") !== cached.join("\0")) return false;
-  for (const o of outs) {
-    const info: HashInfo = { digest: o.digest, size: o.size, isDir: o.isDir, ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}) };
-    if (!(await ctx.cache.has(info))) return false;
-  }
+  for (const o of outs) if (!(await ctx.cache.has(infoOf(o)))) return false;
   return true;
 }
 
@@ -147,4 +142,3 @@ async function runCommands(stage: Stage, ctx: ExecContext): Promise<string | nul
   return null;
 }
 
-export type { RelPath };

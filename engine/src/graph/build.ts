@@ -5,7 +5,7 @@ import type * as Graphlib from "@dagrejs/graphlib";
 import type { Pipeline, RelPath, Stage, StageName } from "../config/types.js";
 import type { Diagnostic, Result, SourceLocation } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
-import { ancestors, globTouches, isWithin } from "./paths.js";
+import { ancestors, globTouches } from "./paths.js";
 
 const GRAPH_BRAND: unique symbol = Symbol("PipelineGraph");
 

@@ -5,6 +5,7 @@ import type { RelPath } from "../config/types.js";
 import { nodeHashFs, type FileStat, type HashFs } from "./fs.js";
 import { createLimiter, mapLimit } from "./limit.js";
 import { loadStatCache, type StatCache } from "./state.js";
+import { fingerprint } from "./canonical.js";
 import { digestString, type Digest } from "./xxh.js";
 
 /** What a path's content is, as recorded in the lock and the run cache. */
@@ -61,6 +62,16 @@ export function manifestDigest(manifest: Manifest): Digest {
 /** Sort manifest entries by path in code-unit order (locale-independent). */
 export function sortManifest(entries: ManifestEntry[]): Manifest {
   return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/**
+ * The content of a glob dep: its matched files (any order) with their digests, as one HashInfo
+ * whose digest changes when a match appears, disappears, is renamed or changes.
+ */
+export function globInfo(matches: readonly { readonly path: string; readonly info: HashInfo }[]): HashInfo {
+  const sorted = [...matches].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const digest = fingerprint(sorted.map((m) => [m.path, m.info.digest])) as string as Digest;
+  return { digest, size: sorted.reduce((n, m) => n + m.info.size, 0), isDir: false, nfiles: sorted.length };
 }
 
 export function dirInfo(manifest: Manifest): HashInfo {

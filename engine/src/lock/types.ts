@@ -1,14 +1,14 @@
 // The lock file model (`pipeline.lock`, committed to git): what each stage last ran with and
 // produced, so `status` can say what changed. Pure helpers only; I/O lives in ./read.ts, ./write.ts.
 import type { RelPath } from "../config/types.js";
-import { fingerprint, type Digest, type HashInfo } from "../hashing/index.js";
+import { globInfo, type Digest, type HashInfo } from "../hashing/index.js";
 
 export const LOCK_SCHEMA = "1.0";
 export const LOCK_FILE = "pipeline.lock";
 
 /**
- * A dep or out as locked: its content identity at the time the stage ran. For a glob dep the
- * pattern itself is also an item (see `globDepItems`), whose `hash` covers the matched list.
+ * A dep or out as locked: its content identity at the time the stage ran. A glob dep is one item
+ * under its pattern, whose `hash` covers the matched list (`globInfo`).
  */
 export interface LockItem {
   readonly path: RelPath;
@@ -43,17 +43,14 @@ export function lockItem(path: RelPath, info: HashInfo): LockItem {
 }
 
 /**
- * Lock items for a glob dep: one item per matched path (so a modified match is reported by its
- * own path) plus one item for the pattern, whose `hash` is the fingerprint of the sorted
- * `[path, digest]` list, `size` the total and `nfiles` the match count: a new or removed match
- * changes it, so the stage becomes stale. Status recognizes the pattern item by its path being
- * the stage's glob dep pattern.
+ * Lock items for a glob dep with one item per match as well as the pattern item (`globInfo`).
+ * The executor records only the pattern item (status compares recorded deps with declared ones,
+ * so per-match items would read as removed deps); this fuller form is for tools that want to
+ * show which matched file changed.
  */
 export function globDepItems(pattern: RelPath, matches: readonly { path: RelPath; info: HashInfo }[]): LockItem[] {
   const sorted = [...matches].sort((a, b) => cmp(a.path, b.path));
-  const listing = sorted.map((m) => [m.path, m.info.digest]);
-  const size = sorted.reduce((n, m) => n + m.info.size, 0);
-  const patternItem: LockItem = { path: pattern, hash: fingerprint(listing) as string as Digest, size, nfiles: sorted.length };
+  const patternItem = lockItem(pattern, globInfo(sorted));
   return [patternItem, ...sorted.map((m) => lockItem(m.path, m.info))];
 }
 

@@ -2,7 +2,7 @@
 // The only effectful part of status; `decide` and `stageFingerprint` are pure over its result.
 import type { RelPath, Stage } from "../config/types.js";
 import type { HashInfo, Hasher } from "../hashing/index.js";
-import { fingerprint } from "../hashing/index.js";
+import { globInfo } from "../hashing/index.js";
 
 export interface Observation {
   /** Dep path (a glob's pattern for glob deps) → content, or null when missing. */
@@ -26,13 +26,10 @@ export async function observeDeps(
   const entries = await Promise.all(
     stage.deps.map(async (d): Promise<[string, HashInfo | null]> => {
       if (!d.glob) return [d.path, await hasher.hashPath(d.path)];
-      // A glob's content is its expansion: the sorted matched files with their digests, so a
-      // new, removed or changed matching file all change it.
-      const files = (await expand(d.path, hasher.root)).sort();
-      const infos = await Promise.all(files.map((f) => hasher.hashPath(f as RelPath)));
-      const listing = files.map((f, i) => [f, infos[i]?.digest ?? null]);
-      const size = infos.reduce((n, i) => n + (i?.size ?? 0), 0);
-      return [d.path, { digest: fingerprint(listing) as string as HashInfo["digest"], size, isDir: false, nfiles: files.length }];
+      // A glob's content is its expansion: a new, removed or changed matching file changes it.
+      const files = await expand(d.path, hasher.root);
+      const matches = await Promise.all(files.map(async (path) => ({ path, info: await hasher.hashPath(path as RelPath) })));
+      return [d.path, globInfo(matches.filter((m): m is { path: string; info: HashInfo } => m.info !== null))];
     }),
   );
   return new Map(entries);

@@ -2,7 +2,7 @@
 // functions, and a manual clock. No processes, no disk.
 import { describe, expect, it } from "vitest";
 import type { RelPath, Stage } from "../../../src/config/types.js";
-import type { ExecContext, LockedStage, RunCacheEntry } from "../../../src/exec/index.js";
+import type { ExecContext, LockEntry, RunEntry } from "../../../src/exec/index.js";
 import { runPlan } from "../../../src/exec/index.js";
 import { buildGraph } from "../../../src/graph/index.js";
 import type { HashInfo, Hasher } from "../../../src/hashing/index.js";
@@ -14,9 +14,9 @@ type Script = (files: Map<string, string>) => number | Promise<number>;
 
 function world(stages: Stage[], scripts: Record<string, Script>) {
   const files = new Map<string, string>();
-  const lock = new Map<string, LockedStage>();
+  const lock = new Map<string, LockEntry>();
   const objects = new Map<string, string>();
-  const runs = new Map<string, RunCacheEntry>();
+  const runs = new Map<string, RunEntry>();
   const events: RunEvent[] = [];
   const ran: string[] = [];
   let running = 0;
@@ -45,7 +45,7 @@ function world(stages: Stage[], scripts: Record<string, Script>) {
       putRun: async (fp, e) => void runs.set(fp, e),
     },
     lock: { get: (n) => lock.get(n), set: async (n, e) => void lock.set(n, e) },
-    fs: { remove: async (abs) => void files.delete(abs.replace("/project/", "")), mkdirp: async () => {} },
+    fs: { remove: async (abs) => void files.delete(abs.replace("/project/", "")) },
     spawn: async (req) => {
       const name = req.env.PIPE_STAGE as string;
       ran.push(name);
