@@ -50,11 +50,26 @@ export function reportError(e: unknown, io: CliIO): number {
   return ExitCode.internal;
 }
 
+/**
+ * A writer to a process stream that goes quiet once its reader is gone (`pipe repro | head`): the
+ * command carries on to a consistent end instead of dying on EPIPE with a stack trace.
+ */
+function quietOnClose(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    open = false;
+  });
+  return (text) => {
+    if (open) stream.write(text);
+  };
+}
+
 /** The real process: streams, cwd, env; exit code set, never a stack trace. */
 export async function run(): Promise<void> {
   const io: CliIO = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: quietOnClose(process.stdout),
+    stderr: quietOnClose(process.stderr),
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stderr.isTTY) && !process.env.CI,

@@ -1,35 +1,19 @@
 // Opening a project for a command: find its root, load and validate the pipeline, build the graph.
 // Diagnostics become one UserError carrying the formatted report and exit code 2.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { readMemo, writeMemo } from "../cache/memo.js";
 import type { Pipeline, RelPath, Stage } from "../config/types.js";
 import { formatDiagnostics } from "../diagnostics/index.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import { buildGraph, type PipelineGraph } from "../graph/index.js";
 import { ExitCode, UserError } from "./io.js";
+import { requireRoot } from "./root.js";
 
 export interface Project {
   readonly root: string;
   readonly pipeline: Pipeline;
   readonly graph: PipelineGraph;
-}
-
-/** The nearest folder at or above `cwd` holding pipeline.yaml or dvc.yaml. */
-export function findRoot(cwd: string): string | null {
-  let dir = resolve(cwd);
-  for (;;) {
-    if (existsSync(join(dir, "pipeline.yaml")) || existsSync(join(dir, "dvc.yaml"))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
-}
-
-export function requireRoot(cwd: string): string {
-  const root = findRoot(cwd);
-  if (!root) throw new UserError(`no pipeline.yaml (or dvc.yaml) in ${resolve(cwd)} or any folder above it`, ExitCode.usage);
-  return root;
 }
 
 function diagnosticsError(list: readonly Diagnostic[], sources: ReadonlyMap<string, string>): UserError {

@@ -1,21 +1,22 @@
 // One real `repro` run: take the project's process lock, open the workspace, wire Ctrl-C to the
 // executor's abort signal, render events, and leave lock and cache consistent whatever happens.
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import type { Plan } from "../plan/index.js";
 import { acquireProcessLock, execaSpawner, runPlan, type ExecContext, type RunResult } from "../exec/index.js";
 import { createLockStore } from "../exec/lock-store.js";
-import { jsonReporter, plainReporter, ttyReporter, type Reporter } from "../report/index.js";
+import { dropFreshStamp, FRESH_STAMP_FILE, encodeStamp, statSig, type StampedOutcome } from "../cache/fresh-stamp.js";
+import { recordStats, stampOf, type StatRecorder } from "../cache/stamp-recorder.js";
+import { nodeHashFs, writeTextAtomic } from "../hashing/fs.js";
+import { LOCK_FILE } from "../lock/types.js";
+import type { RunEvent } from "../report/index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 import type { Project } from "./project.js";
+import { makeReporter } from "./reporter.js";
 import { openWorkspace } from "./workspace.js";
 
 export interface SessionOptions {
   readonly json: boolean;
-}
-
-export function makeReporter(io: CliIO, json: boolean): Reporter {
-  if (json) return jsonReporter(io.stdout);
-  return io.isTTY ? ttyReporter(io.stderr) : plainReporter(io.stderr);
 }
 
 /** Runs the plan; returns the run result, or throws UserError when another repro holds the project. */
@@ -43,7 +44,17 @@ export async function runSession(project: Project, plan: Plan, opts: SessionOpti
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const ws = await openWorkspace(project.root, (message) => reporter.emit({ type: "warning", message }));
+    // The stamp vouches for the workspace as it was; whatever this run does, it is re-earned.
+    dropFreshStamp(project.root);
+    const stampable = coversWholePipeline(plan);
+    const recorder = stampable ? recordStats(nodeHashFs, project.root) : null;
+    const lockSig = statSig(join(project.root, LOCK_FILE));
+    const done: Array<[string, StampedOutcome]> = [];
+    const emit = (e: RunEvent): void => {
+      if (e.type === "stage-done" && (e.outcome === "fresh" || e.outcome === "frozen")) done.push([e.stage, e.outcome]);
+      reporter.emit(e);
+    };
+    const ws = await openWorkspace(project.root, (message) => reporter.emit({ type: "warning", message }), recorder?.fs);
     const ctx: ExecContext = {
       root: project.root,
       hasher: ws.hasher,
@@ -55,11 +66,15 @@ export async function runSession(project: Project, plan: Plan, opts: SessionOpti
       spawn: execaSpawner,
       now: Date.now,
       env: io.env,
-      emit: reporter.emit,
+      emit,
       signal: controller.signal,
     };
     try {
-      return await runPlan(plan, ctx);
+      const result = await runPlan(plan, ctx);
+      if (recorder !== null && lockSig !== null && done.length === plan.stages.length && !result.interrupted) {
+        await writeStamp(project, plan, recorder, lockSig, done);
+      }
+      return result;
     } finally {
       await ws.hasher.flush();
     }
@@ -68,6 +83,37 @@ export async function runSession(project: Project, plan: Plan, opts: SessionOpti
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     held.release();
+  }
+}
+
+/**
+ * Only a run over every stage, forcing none, can vouch for the whole pipeline; glob deps are
+ * expanded outside the hasher, so their folders' listings would not be recorded.
+ */
+function coversWholePipeline(plan: Plan): boolean {
+  if (plan.stages.length !== plan.graph.order.length || plan.forced.size > 0) return false;
+  return plan.stages.every((name) => {
+    const stage = plan.graph.stage(name);
+    return !stage.alwaysChanged && !stage.deps.some((d) => d.glob);
+  });
+}
+
+/** Writes the up-to-date stamp of a run whose every stage was fresh or frozen (best effort). */
+async function writeStamp(
+  project: Project,
+  plan: Plan,
+  recorder: StatRecorder,
+  lockSig: readonly [number, number, number],
+  done: ReadonlyArray<readonly [string, StampedOutcome]>,
+): Promise<void> {
+  const seen = recorder.seen();
+  if (seen === null) return;
+  const stamp = stampOf({ root: project.root, file: project.pipeline.file, texts: project.pipeline.sources, lockSig, plan: plan.stages, done, seen });
+  if (stamp === null) return;
+  try {
+    await writeTextAtomic(join(project.root, FRESH_STAMP_FILE), encodeStamp(stamp));
+  } catch {
+    /* the stamp is a shortcut only */
   }
 }
 

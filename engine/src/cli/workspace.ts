@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createCache, type Cache } from "../cache/index.js";
 import { formatDiagnostics } from "../diagnostics/index.js";
 import { createHasher, type Hasher } from "../hashing/index.js";
+import type { HashFs } from "../hashing/fs.js";
 import { readMemo, writeMemo } from "../cache/memo.js";
 import type { Diagnostic, Result } from "../diagnostics/types.js";
 import type { LockFile } from "../lock/index.js";
@@ -35,7 +36,11 @@ export async function readLockMemo(root: string): Promise<Result<LockFile, Diagn
   return parsed;
 }
 
-export async function openWorkspace(root: string, onWarning: (message: string) => void = () => {}): Promise<Workspace> {
+export async function openWorkspace(
+  root: string,
+  onWarning: (message: string) => void = () => {},
+  fs?: HashFs,
+): Promise<Workspace> {
   const lock = await readLockMemo(root);
   if (!lock.ok) {
     const file = lock.error.location?.file ?? LOCK_FILE;
@@ -47,7 +52,7 @@ export async function openWorkspace(root: string, onWarning: (message: string) =
     }
     throw new UserError(formatDiagnostics([lock.error], sources).trimEnd(), ExitCode.badPipeline);
   }
-  const hasher = createHasher({ root, statePath: join(root, ".cache", "state.json") });
+  const hasher = createHasher({ root, statePath: join(root, ".cache", "state.json"), ...(fs === undefined ? {} : { fs }) });
   const cache = createCache({ root, hasher, onWarning });
   return { hasher, cache, lock: lock.value };
 }

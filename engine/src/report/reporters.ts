@@ -1,7 +1,7 @@
 // Reporters render run events: plain lines for CI and pipes, a live status line for a TTY, or one
 // JSON object per line (`--json`). The only place, with cli/, that writes to the terminal.
 import type { StageName } from "../config/types.js";
-import { describeReason } from "../status/index.js";
+import { describeReason } from "../status/reasons.js";
 import type { RunEvent } from "./events.js";
 import { formatDuration, summaryLine } from "./format.js";
 

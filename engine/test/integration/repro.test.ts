@@ -1,7 +1,8 @@
 // Integration: the real CLI on temp projects. Stages are tiny shell commands that append their
 // name to log.txt, so each test can see exactly which stages ran.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Rig } from "../helpers/rig.js";
+import { spawnSync } from "node:child_process";
+import { PIPE_BIN, Rig } from "../helpers/rig.js";
 
 const PIPELINE = `stages:
   prepare:
@@ -165,6 +166,13 @@ describe("pipe repro", () => {
       ["evaluate", "ran"],
     ]);
     expect(events.at(-1)?.type).toBe("summary");
+  });
+
+  it("a reader that goes away (| head -1) ends the output quietly: no EPIPE stack trace, the run completes", () => {
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${PIPE_BIN}" repro --json | head -1`], { cwd: rig.dir, encoding: "utf8", env: { ...process.env, CI: "true" } });
+    expect(JSON.parse(r.stdout) as { type: string }).toMatchObject({ type: "plan" });
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(rig.log()).toEqual(["prepare", "train", "evaluate"]);
   });
 
   it("streams stage output with a [stage] prefix", () => {

@@ -16,7 +16,8 @@ import { formatOptions, parseCommand, precisionOf, sideFor, tableFormat } from "
 import { dispatch } from "../subcommands.js";
 import { ExitCode, UserError } from "../io.js";
 import type { CliIO, Command } from "../io.js";
-import { openProject, requireRoot } from "../project.js";
+import { openProject } from "../project.js";
+import { requireRoot } from "../root.js";
 
 const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--queue] [--run-all [-j N]] [-- repro options]
        pipe exp show [--json|--md] [--sort-by KEY] [--sort-order asc|desc] [--precision N] [--keep REGEX] [--only-changed]

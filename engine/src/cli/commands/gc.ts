@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import type { Digest } from "../../hashing/index.js";
 import { ExitCode, type Command } from "../io.js";
-import { requireRoot } from "../project.js";
+import { requireRoot } from "../root.js";
 import { openWorkspace } from "../workspace.js";
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

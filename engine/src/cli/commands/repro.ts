@@ -2,11 +2,10 @@
 // the graph allows. Parses options, builds the plan, hands it to the executor, renders events.
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { planRun, type PlanOptions } from "../../plan/index.js";
+import type { PlanOptions } from "../../plan/index.js";
+import { replayIfUpToDate } from "../fresh-repro.js";
 import { ExitCode, UserError, type CliIO, type Command } from "../io.js";
-import { openProject } from "../project.js";
-import { dryRun } from "../dry-run.js";
-import { executeRepro } from "../repro-session.js";
+import { requireRoot } from "../root.js";
 
 export const REPRO_HELP = `usage: pipe repro [targets...] [options]
 
@@ -74,6 +73,15 @@ export const repro: Command = async (argv, io: CliIO) => {
     return ExitCode.ok;
   }
   if (opts.watch) return (await import("../watch.js")).watchRepro(opts, io);
+  const replayed = replayIfUpToDate(requireRoot(io.cwd), opts, io);
+  if (replayed !== null) return replayed;
+  // The rest of the engine is loaded only when the stamp could not answer.
+  const [{ openProject }, { planRun }, { dryRun }, { executeRepro }] = await Promise.all([
+    import("../project.js"),
+    import("../../plan/index.js"),
+    import("../dry-run.js"),
+    import("../repro-session.js"),
+  ]);
   const project = await openProject(io.cwd);
   const plan = planRun(project.graph, opts);
   if ("kind" in plan) {
