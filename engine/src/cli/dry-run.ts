@@ -3,7 +3,7 @@
 import type { StageName } from "../config/types.js";
 import type { Plan } from "../plan/index.js";
 import { plannedUpstream } from "../plan/index.js";
-import { decide, describeReason, observe, stageFingerprint } from "../status/index.js";
+import { describeReason, observe, verdict, type StaleReason } from "../status/index.js";
 import { ExitCode, type CliIO } from "./io.js";
 import type { Project } from "./project.js";
 import { openWorkspace } from "./workspace.js";
@@ -23,19 +23,14 @@ export async function dryRun(project: Project, plan: Plan, io: CliIO): Promise<n
       continue;
     }
     const obs = await observe(stage, ws.hasher);
-    const reasons = decide(stage, obs, ws.lock.stages[name]);
+    const v = verdict(stage, obs, ws.lock.stages[name], { forced, useRunCache: plan.useRunCache });
     const upstreamChanges = plannedUpstream(plan, name).filter((u) => ["run", "restore", "maybe"].includes(fates.get(u) ?? ""));
     let fate: DryFate;
     let why: string;
-    if (forced) {
+    if (v.kind === "stale") {
       fate = "run";
-      why = "forced";
-    } else if (reasons.length > 0) {
-      fate = "run";
-      why = describeReason(reasons[0] as (typeof reasons)[number]);
-      const fp = stageFingerprint(stage, obs.deps);
-      const hit = fp && plan.useRunCache && !stage.alwaysChanged ? await ws.cache.getRun(fp) : null;
-      if (hit) {
+      why = v.forced ? "forced" : describeReason(v.reasons[0] as StaleReason);
+      if (v.fingerprint && v.mayRestore && (await ws.cache.getRun(v.fingerprint))) {
         fate = "restore";
         why = `${why}; outputs seen before, in the run cache`;
       }

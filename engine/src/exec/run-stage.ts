@@ -4,8 +4,8 @@ import { delimiter, join } from "node:path";
 import type { RelPath, Stage } from "../config/types.js";
 import type { HashInfo } from "../hashing/index.js";
 import type { StageOutcome } from "../report/events.js";
-import type { StaleReason } from "../status/index.js";
-import { cmdText, decide, describeReason, observe, stageFingerprint } from "../status/index.js";
+import type { Observation, Verdict } from "../status/index.js";
+import { cmdText, describeReason, observe, verdict } from "../status/index.js";
 import { lockItem } from "../lock/types.js";
 import type { ExecContext, LockEntry, LockItem, RunOut } from "./context.js";
 
@@ -42,25 +42,18 @@ const immediate: RunSlot = (task) => task();
 export async function runStage(stage: Stage, forced: boolean, useRunCache: boolean, ctx: ExecContext, slot: RunSlot = immediate): Promise<StageResult> {
   if (stage.frozen && !forced) return { outcome: "frozen" };
   const obs = await observe(stage, ctx.hasher, ctx.expandGlob);
-  const reasons = decide(stage, obs, ctx.lock.get(stage.name));
-  if (reasons.length === 0 && !forced) return { outcome: "fresh" };
-  const missing = reasons.find((r) => r.kind === "dep-missing");
+  const v = verdict(stage, obs, ctx.lock.get(stage.name), { forced, useRunCache });
+  if (v.kind === "fresh") return { outcome: "fresh" };
+  const missing = v.reasons.find((r) => r.kind === "dep-missing");
   if (missing) return { outcome: "failed", message: describeReason(missing) };
-  return slot(() => runStale(stage, forced, useRunCache, ctx, obs, reasons));
+  return slot(() => runStale(stage, v, ctx, obs));
 }
 
-async function runStale(
-  stage: Stage,
-  forced: boolean,
-  useRunCache: boolean,
-  ctx: ExecContext,
-  obs: Awaited<ReturnType<typeof observe>>,
-  reasons: StaleReason[],
-): Promise<StageResult> {
+async function runStale(stage: Stage, v: Extract<Verdict, { kind: "stale" }>, ctx: ExecContext, obs: Observation): Promise<StageResult> {
   for (const out of stage.outs) ctx.invalidate?.(out.path);
 
-  const fp = stageFingerprint(stage, obs.deps);
-  if (fp && useRunCache && !forced && !stage.alwaysChanged) {
+  const fp = v.fingerprint;
+  if (fp && v.mayRestore) {
     const hit = await ctx.cache.getRun(fp);
     if (hit && (await restorable(stage, hit.outs, ctx))) {
       const outs = new Map<string, HashInfo>();
@@ -74,7 +67,7 @@ async function runStale(
     }
   }
 
-  ctx.emit({ type: "stage-start", stage: stage.name, reason: forced && reasons.length === 0 ? "forced" : (reasons[0] as StaleReason) });
+  ctx.emit({ type: "stage-start", stage: stage.name, reason: v.reasons[0] ?? "forced" });
   const started = ctx.now();
   for (const out of stage.outs) {
     const abs = join(ctx.root, out.path);

@@ -5,3 +5,5 @@ export type { Observation, GlobExpander } from "./observe.js";
 export { observe, observeDeps, observeOuts, fastGlobExpander } from "./observe.js";
 export type { RecordedStage } from "./decide.js";
 export { decide, stageFingerprint, cmdText } from "./decide.js";
+export type { Verdict } from "./verdict.js";
+export { verdict } from "./verdict.js";

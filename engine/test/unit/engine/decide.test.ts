@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HashInfo } from "../../../src/hashing/index.js";
-import { decide, stageFingerprint, type Observation } from "../../../src/status/index.js";
+import { decide, stageFingerprint, verdict, type Observation } from "../../../src/status/index.js";
 import { stage } from "../../helpers/stages.js";
 
 const info = (digest: string): HashInfo => ({ digest: digest as HashInfo["digest"], size: 1, isDir: false });
@@ -59,5 +59,31 @@ describe("stageFingerprint", () => {
   });
   it("is null when a dep is missing", () => {
     expect(stageFingerprint(s, new Map([["data.csv", null]]))).toBeNull();
+  });
+});
+
+describe("verdict", () => {
+  const fresh = obs({ "data.csv": "d1" }, { "model.bin": "m1" });
+  const stale = obs({ "data.csv": "d2" }, { "model.bin": "m1" });
+  it("is fresh when nothing changed and nothing forces it", () => {
+    expect(verdict(s, fresh, recorded, { forced: false, useRunCache: true })).toEqual({ kind: "fresh" });
+  });
+  it("a stale stage may be restored from the run cache, unless the run cache is off", () => {
+    const v = verdict(s, stale, recorded, { forced: false, useRunCache: true });
+    expect(v).toMatchObject({ kind: "stale", reasons: [{ kind: "dep-modified", path: "data.csv" }], mayRestore: true });
+    expect(v.kind === "stale" && v.fingerprint).toBe(stageFingerprint(s, stale.deps));
+    expect(verdict(s, stale, recorded, { forced: false, useRunCache: false })).toMatchObject({ mayRestore: false });
+  });
+  it("a forced stage runs, never restores, and keeps its run-cache key", () => {
+    const v = verdict(s, fresh, recorded, { forced: true, useRunCache: true });
+    expect(v).toMatchObject({ kind: "stale", reasons: [], forced: true, mayRestore: false });
+    expect(v.kind === "stale" && v.fingerprint).not.toBeNull();
+  });
+  it("always_changed never restores; a missing dep has no run-cache key", () => {
+    expect(verdict({ ...s, alwaysChanged: true }, fresh, recorded, { forced: false, useRunCache: true })).toMatchObject({ mayRestore: false });
+    expect(verdict(s, obs({ "data.csv": null }, { "model.bin": "m1" }), recorded, { forced: false, useRunCache: true })).toMatchObject({
+      fingerprint: null,
+      mayRestore: false,
+    });
   });
 });
