@@ -101,6 +101,7 @@ export async function main(): Promise<void> {
     rows,
     pretrained: embedder.pretrained,
     max_length: params.max_length,
+    tokenizer: embedder.tokenizerEngine,
     pooling: "mean",
     text: "title + ' ' + summary",
   };
@@ -115,9 +116,10 @@ export async function main(): Promise<void> {
     seconds: Math.round(seconds * 10) / 10,
     max_length: params.max_length,
     batch_size: params.batch_size,
+    tokenizer: embedder.tokenizerEngine,
   });
   const warn = embedder.pretrained ? "" : " (RANDOM-INIT backbone: not pretrained)";
-  process.stderr.write(`embed: ${total} docs in ${seconds.toFixed(1)}s, ${docsPerS.toFixed(0)} docs/s${warn}\n`);
+  process.stderr.write(`embed: ${total} docs in ${seconds.toFixed(1)}s, ${docsPerS.toFixed(0)} docs/s, tokenizer ${embedder.tokenizerEngine}${warn}\n`);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,12 +1,12 @@
-// The transformer Predictor: the export's tokenizer (transformers.js, local files only) turns papers
-// into token ids, and an onnxruntime-node session on `model.onnx` maps them to `probabilities`.
+// The transformer Predictor: the export's tokenizer (lib/paper-tokenizer.ts, exactly as the embed
+// stage tokenizes) turns papers into token ids, and an onnxruntime-node session on `model.onnx` maps
+// them to `probabilities`.
 import { existsSync } from "node:fs";
 import { resolve, join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { AutoTokenizer, env } from "@huggingface/transformers";
 import { ModelLoadError, type ModelCard } from "./card.js";
 import { paperText } from "../../stages/lib/paper.js";
-import { paperTokenIds } from "../../stages/lib/paper-tokenizer.js";
+import { loadPaperTokenizer, type PaperTokenizer } from "../../stages/lib/paper-tokenizer.js";
 import type { LoadOptions, PaperInput, Predictor } from "./predictor.js";
 
 /** Token ids of a batch, padded to its longest row, row-major `[batch, seq]` as onnxruntime wants. */
@@ -31,23 +31,14 @@ export function padBatch(rows: readonly (readonly number[])[], padId: number): E
   return { inputIds, attentionMask, batch: rows.length, seq };
 }
 
-interface Tokenizer {
-  (texts: string[], opts: { truncation: false; padding: false; return_tensor: false }): { input_ids: number[][] };
-  pad_token_id?: number | null;
-  convert_tokens_to_ids(tokens: string[]): (number | undefined)[];
-}
-
 export async function loadTransformerPredictor(dir: string, card: ModelCard, opts: LoadOptions = {}): Promise<Predictor> {
   const abs = resolve(dir);
   const modelPath = join(abs, "model.onnx");
   if (!existsSync(modelPath)) throw new ModelLoadError(`${modelPath} is missing (card.json says kind "transformer")`);
   if (!existsSync(join(abs, "tokenizer.json"))) throw new ModelLoadError(`${join(abs, "tokenizer.json")} is missing`);
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = "/";
-  let tokenizer: Tokenizer;
+  let tokenizer: PaperTokenizer;
   try {
-    tokenizer = (await AutoTokenizer.from_pretrained(abs, { local_files_only: true })) as unknown as Tokenizer;
+    tokenizer = await loadPaperTokenizer(abs);
   } catch (err) {
     throw new ModelLoadError(`cannot load the tokenizer in ${abs}: ${(err as Error).message}`);
   }
@@ -65,18 +56,16 @@ export async function loadTransformerPredictor(dir: string, card: ModelCard, opt
   if (!session.outputNames.includes("probabilities")) {
     throw new ModelLoadError(`${modelPath} has no output "probabilities" (outputs: ${session.outputNames.join(", ")})`);
   }
-  const padId = tokenizer.pad_token_id ?? tokenizer.convert_tokens_to_ids(["[PAD]"])[0] ?? 0;
+  const padId = tokenizer.padId;
   const maxLength = card.maxLength ?? 256;
   const nClasses = card.labels.length;
   // onnxruntime-node runs one call at a time per session here: calls queue on this chain.
   let chain: Promise<unknown> = Promise.resolve();
 
-  const tokenize = (texts: string[]): number[][] => tokenizer(texts, { truncation: false, padding: false, return_tensor: false }).input_ids;
-
   const run = async (papers: readonly PaperInput[]): Promise<Float32Array[]> => {
     if (papers.length === 0) return [];
     // Exactly the ids the embed stage computed for its papers.
-    const ids = paperTokenIds(tokenize, papers.map(paperText), maxLength);
+    const ids = tokenizer.ids(papers.map(paperText), maxLength);
     const b = padBatch(ids, padId);
     const feeds = {
       input_ids: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),

@@ -1,11 +1,13 @@
 // Sentence embeddings from a transformers.js backbone folder (`artifacts/backbone/`): tokenize with
-// truncation, run the ONNX encoder on onnxruntime-node, mean-pool the last hidden state over the
-// attention mask. Documents are sorted by token length in windows to cut padding; order is restored.
+// truncation (lib/paper-tokenizer.ts), run the encoder with transformers.js's AutoModel on
+// onnxruntime-node, mean-pool the last hidden state over the attention mask. Documents are sorted by
+// token length in windows to cut padding; order is restored. Everything around the model call is kept
+// to a few per cent of it (bench/embed-overhead.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
-import { AutoModel, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from "@huggingface/transformers";
-import { paperTokenIds } from "./paper-tokenizer.js";
+import { AutoModel, Tensor, env, type PreTrainedModel } from "@huggingface/transformers";
+import { loadPaperTokenizer } from "./paper-tokenizer.js";
 
 export interface EmbedderOptions {
   maxLength: number;
@@ -25,6 +27,8 @@ export interface Embedder {
   readonly dim: number;
   readonly pretrained: boolean;
   readonly options: EmbedderOptions;
+  /** Which tokenizer runs (lib/wordpiece.ts, or transformers.js for tokenizers it does not cover). */
+  readonly tokenizerEngine: "wordpiece" | "transformers.js";
   /** Token ids with [CLS]/[SEP], truncated to maxLength. */
   tokenize(texts: string[]): number[][];
   /** Mean-pooled embeddings, row-major [texts.length, dim]. */
@@ -55,7 +59,9 @@ export function readPretrained(dir: string): boolean {
 
 /**
  * Mean of `hidden` [batch, seq, dim] over the first `lengths[r]` positions of each row (right
- * padding, so this is the attention mask), written to `out` rows `rowsOut[r]`.
+ * padding, so this is the attention mask), written to `out` rows `rowsOut[r]`. Each component is
+ * summed in float64 in token order; four components at a time in registers (three times faster than
+ * one accumulator array, same sums).
  */
 export function meanPoolInto(
   hidden: Float32Array,
@@ -65,17 +71,33 @@ export function meanPoolInto(
   out: Float32Array,
   rowsOut: number[],
 ): void {
-  const acc = new Float64Array(dim);
   for (let r = 0; r < lengths.length; r++) {
     const len = lengths[r] as number;
-    acc.fill(0);
-    for (let t = 0; t < len; t++) {
-      const base = (r * seq + t) * dim;
-      for (let d = 0; d < dim; d++) acc[d] = (acc[d] as number) + (hidden[base + d] as number);
-    }
-    const target = (rowsOut[r] as number) * dim;
     const denom = Math.max(len, 1);
-    for (let d = 0; d < dim; d++) out[target + d] = (acc[d] as number) / denom;
+    const row = r * seq * dim;
+    const target = (rowsOut[r] as number) * dim;
+    let d = 0;
+    for (; d + 4 <= dim; d += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0, p = row + d; t < len; t++, p += dim) {
+        s0 += hidden[p] as number;
+        s1 += hidden[p + 1] as number;
+        s2 += hidden[p + 2] as number;
+        s3 += hidden[p + 3] as number;
+      }
+      out[target + d] = s0 / denom;
+      out[target + d + 1] = s1 / denom;
+      out[target + d + 2] = s2 / denom;
+      out[target + d + 3] = s3 / denom;
+    }
+    for (; d < dim; d++) {
+      let s = 0;
+      for (let t = 0, p = row + d; t < len; t++, p += dim) s += hidden[p] as number;
+      out[target + d] = s / denom;
+    }
   }
 }
 
@@ -106,28 +128,21 @@ export function planBatches(lengths: number[], batchSize: number): number[][] {
 
 export async function loadEmbedder(backboneDir: string, options: EmbedderOptions): Promise<Embedder> {
   const dir = resolve(backboneDir);
-  const id = configureLocalOnly(dir);
   const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as { dim?: number; hidden_size?: number };
   const dim = config.dim ?? config.hidden_size;
   if (dim === undefined) throw new Error(`${dir}/config.json: no 'dim' or 'hidden_size'`);
-  const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(id);
-  const sessionOptions = sessionOptionsFor(options);
-  const model: PreTrainedModel = await AutoModel.from_pretrained(id, {
+  const tokenizer = await loadPaperTokenizer(dir);
+  const model: PreTrainedModel = await AutoModel.from_pretrained(configureLocalOnly(dir), {
     dtype: "fp32",
     device: "cpu",
-    session_options: sessionOptions,
+    session_options: sessionOptionsFor(options),
   });
   const { maxLength, batchSize } = options;
   // Reused input buffers, sized for the largest batch (grown if a caller passes longer ids).
   let idsBuf = new BigInt64Array(batchSize * maxLength);
   let maskBuf = new BigInt64Array(batchSize * maxLength);
 
-  const encode = (texts: string[]): number[][] =>
-    texts.length === 0
-      ? []
-      : (tokenizer(texts, { truncation: false, padding: false, return_tensor: false }) as unknown as { input_ids: number[][] })
-          .input_ids;
-  const tokenize = (texts: string[]): number[][] => paperTokenIds(encode, texts, maxLength);
+  const tokenize = (texts: string[]): number[][] => tokenizer.ids(texts, maxLength);
 
   const runBatch = async (batch: number[][], out: Float32Array, rowsOut: number[]): Promise<void> => {
     const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 1);
@@ -170,6 +185,7 @@ export async function loadEmbedder(backboneDir: string, options: EmbedderOptions
     dim,
     pretrained: readPretrained(dir),
     options,
+    tokenizerEngine: tokenizer.engine,
     tokenize,
     embedTokens,
     embed: async (texts, onProgress) => {
