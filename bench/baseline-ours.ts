@@ -38,6 +38,7 @@ const result = {
   fit_s: tFit,
   n_features: vocab.terms.length,
   iterations: fit.iters,
+  evals: fit.evals,
   stop: fit.reason,
   val: score(val),
   test: score(test),

@@ -28,9 +28,17 @@ def build_split(mirror, out):
 
 
 def run_sklearn(rows, labels, p):
+    from scipy import optimize
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score
+
+    # sklearn reports iterations only; its scipy call's result also counts function evaluations.
+    minimize, nfev = optimize.minimize, []
+    def counted(*args, **kwargs):
+        res = minimize(*args, **kwargs)
+        nfev.append(res.nfev)
+        return res
 
     text = lambda rs: [r["title"] + " " + r["summary"] for r in rs]
     t0 = time.perf_counter()
@@ -38,9 +46,13 @@ def run_sklearn(rows, labels, p):
     x = vec.fit_transform(text(rows["train"]))
     t_vec = time.perf_counter() - t0
     clf = LogisticRegression(C=p["C"], max_iter=p["max_iter"], tol=p["tol"], solver="lbfgs")
-    clf.fit(x, [r["label"] for r in rows["train"]])
+    optimize.minimize = counted
+    try:
+        clf.fit(x, [r["label"] for r in rows["train"]])
+    finally:
+        optimize.minimize = minimize
     t_fit = time.perf_counter() - t0
-    out = {"vectorize_s": t_vec, "fit_s": t_fit, "n_features": len(vec.vocabulary_), "iterations": int(clf.n_iter_[0])}
+    out = {"vectorize_s": t_vec, "fit_s": t_fit, "n_features": len(vec.vocabulary_), "iterations": int(clf.n_iter_[0]), "evals": sum(nfev)}
     for s in ("val", "test"):
         y = [r["label"] for r in rows[s]]
         pred = clf.predict(vec.transform(text(rows[s])))
@@ -62,17 +74,21 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with tempfile.TemporaryDirectory(prefix="pipe-bench-") as tmp:
         rows, labels = build_split(a.mirror, tmp)
+        load = [os.getloadavg()[0]]
         print(f"split: train {len(rows['train'])}, val {len(rows['val'])}, test {len(rows['test'])}, {len(labels)} labels; params {json.dumps(p)}", file=sys.stderr)
         ours_cmd = [os.path.join(root, "node_modules/.bin/tsx"), os.path.join(root, "bench/baseline-ours.ts"), tmp, json.dumps(p)]
         ours = json.loads(subprocess.run(ours_cmd, check=True, capture_output=True, text=True, cwd=root).stdout.strip().splitlines()[-1])
+        load.append(os.getloadavg()[0])
         sk = run_sklearn(rows, labels, p)
-    print(f"{'impl':<8} {'features':>9} {'iters':>5} {'vec s':>7} {'fit s':>7} {'val acc':>8} {'val F1':>7} {'test acc':>8} {'test F1':>7}")
+        load.append(os.getloadavg()[0])
+    print(f"{'impl':<8} {'features':>9} {'iters':>5} {'evals':>5} {'vec s':>7} {'fit s':>7} {'val acc':>8} {'val F1':>7} {'test acc':>8} {'test F1':>7}")
     for name, r in (("sklearn", sk), ("pipe", ours)):
-        print(f"{name:<8} {r['n_features']:>9} {r['iterations']:>5} {r['vectorize_s']:>7.1f} {r['fit_s']:>7.1f} "
+        print(f"{name:<8} {r['n_features']:>9} {r['iterations']:>5} {r['evals']:>5} {r['vectorize_s']:>7.1f} {r['fit_s']:>7.1f} "
               f"{r['val']['accuracy']:>8.4f} {r['val']['f1_macro']:>7.4f} {r['test']['accuracy']:>8.4f} {r['test']['f1_macro']:>7.4f}")
     d = lambda s, m: 100 * (ours[s][m] - sk[s][m])
     print(f"pipe - sklearn (points): val acc {d('val','accuracy'):+.2f}, val F1 {d('val','f1_macro'):+.2f}, "
           f"test acc {d('test','accuracy'):+.2f}, test F1 {d('test','f1_macro'):+.2f}; fit time x{sk['fit_s'] / ours['fit_s']:.2f} faster")
+    print(f"1-min load average before pipe, between, after sklearn: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -121,3 +121,27 @@ export function csrMatMul(
   }
   return out;
 }
+
+/** The transpose, as CSR (so the CSC form of `m`); each new row lists its entries by increasing column. */
+export function csrTranspose(m: Csr): Csr {
+  const nnz = m.indices.length;
+  const indptr = new Int32Array(m.nCols + 1);
+  for (let p = 0; p < nnz; p++) {
+    const j = m.indices[p] as number;
+    indptr[j + 1] = (indptr[j + 1] as number) + 1;
+  }
+  for (let j = 0; j < m.nCols; j++) indptr[j + 1] = (indptr[j + 1] as number) + (indptr[j] as number);
+  const next = indptr.slice(0, m.nCols);
+  const indices = new Int32Array(nnz);
+  const data = new Float32Array(nnz);
+  for (let i = 0; i < m.nRows; i++) {
+    for (let p = m.indptr[i] as number; p < (m.indptr[i + 1] as number); p++) {
+      const j = m.indices[p] as number;
+      const at = next[j] as number;
+      next[j] = at + 1;
+      indices[at] = i;
+      data[at] = m.data[p] as number;
+    }
+  }
+  return { nRows: m.nCols, nCols: m.nRows, indptr, indices, data };
+}

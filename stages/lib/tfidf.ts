@@ -1,6 +1,7 @@
 // TF-IDF features as scikit-learn's TfidfVectorizer computes them (lowercase, token pattern
 // `\b\w\w+\b`, word n-grams, min_df, max_features, sublinear tf, smooth idf, L2 rows), as CSR.
 import { csrNormalizeRowsL2, type Csr } from "./sparse.js";
+import { numpyArgsort } from "./numpy-argsort.js";
 
 /** The vectorizer's settings; the names follow sklearn's. */
 export interface TfidfConfig {
@@ -237,20 +238,21 @@ function toCsr(
   return csrNormalizeRowsL2(m);
 }
 
-/** Code-point order, as Python sorts strings. */
+/** Code-point order, as Python sorts strings (UTF-16 order differs once surrogates are involved). */
 function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done === true) return y.done === true ? 0 : -1;
-    if (y.done === true) return 1;
-    const cx = x.value.codePointAt(0) as number;
-    const cy = y.value.codePointAt(0) as number;
-    if (cx !== cy) return cx - cy;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
   }
+  return a.length - b.length;
+}
+
+/** Moves surrogates (parts of code points above U+FFFF) after U+E000..U+FFFF. */
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
 
 /** Learns the vocabulary and idf from `docs` and returns them with the documents' TF-IDF rows. */
@@ -270,11 +272,13 @@ export function fitTfidf(docs: readonly string[], config: TfidfConfig): { vocab:
   const names: string[] = [];
   for (let id = 1; id < nNodes; id++) if ((df[id] as number) >= config.minDf) kept.push(id);
   for (const id of kept) names[id] = trie.name(id);
-  if (config.maxFeatures !== null && kept.length > config.maxFeatures) {
-    kept.sort((a, b) => (total[b] as number) - (total[a] as number) || compareCodePoints(names[a] as string, names[b] as string));
-    kept = kept.slice(0, config.maxFeatures);
-  }
+  // sklearn sorts the terms, then keeps the max_features largest totals by numpy's argsort of that list.
   kept.sort((a, b) => compareCodePoints(names[a] as string, names[b] as string));
+  const max = config.maxFeatures;
+  if (max !== null && kept.length > max) {
+    const top = numpyArgsort(Float64Array.from(kept, (id) => -(total[id] as number))).subarray(0, max).sort();
+    kept = Array.from(top, (q) => kept[q] as number);
+  }
   const colOf = new Int32Array(nNodes).fill(-1);
   const terms: string[] = [];
   const idf = new Float64Array(kept.length);

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { loadBaselineModel, makeBaselineModel, predictProba, saveBaselineModel } from "../lib/baseline-model.js";
 import { paperText } from "../lib/paper.js";
 import { fitTfidf } from "../lib/tfidf.js";
-import { fitLogReg, lbfgs, lossAndGrad, predictProbaCsr } from "../lib/logreg.js";
+import { fitLogReg, lossAndGrad, predictProbaCsr } from "../lib/logreg.js";
+import { lbfgs } from "../lib/logreg-lbfgs.js";
+import { moreThuente } from "../lib/logreg-linesearch.js";
 import { mulberry32 } from "../lib/random.js";
 import { csrFromDense, csrFromRows } from "../lib/sparse.js";
 
@@ -19,8 +21,8 @@ function randomProblem(n: number, d: number, k: number, seed: number) {
 }
 
 describe("lossAndGrad", () => {
-  it("matches central finite differences", () => {
-    const k = 3;
+  // k = 3 runs the kernels' one-class loops only; k = 10 also their 8-class blocks.
+  it.each([3, 10])("matches central finite differences with %s classes", (k) => {
     const { x, y, rand } = randomProblem(25, 6, k, 7);
     const params = Float64Array.from({ length: 6 * k + k }, () => rand() - 0.5);
     const grad = new Float64Array(params.length);
@@ -44,6 +46,43 @@ describe("lossAndGrad", () => {
     const f = lossAndGrad(x, Int32Array.of(0), 2, 0.5, Float64Array.of(2, 0, 5, 5), g);
     expect(f).toBeCloseTo(Math.log(2) + 0.5 * 2 * 4, 12);
     expect(Array.from(g)).toEqual([4, 0, -0.5, 0.5].map((v) => expect.closeTo(v, 12)));
+  });
+});
+
+describe("moreThuente", () => {
+  // Moré & Thuente's test functions (1) and (2); the steps and evaluation counts are those of
+  // scipy's MINPACK-2 dcsrch with L-BFGS-B's xtol 0.1.
+  const search = (phi: (a: number) => [number, number], step: number, ftol: number, gtol: number) => {
+    const [f0, g0] = phi(0);
+    return moreThuente((a) => {
+      const [f, dg] = phi(a);
+      return { f, dg };
+    }, f0, g0, step, { ftol, gtol, xtol: 0.1, stepMax: 1e10, maxEvals: 20 });
+  };
+  const phi1 = (a: number): [number, number] => [-a / (a * a + 2), (a * a - 2) / (a * a + 2) ** 2];
+  const phi2 = (a: number): [number, number] => [(a + 0.004) ** 5 - 2 * (a + 0.004) ** 4, 5 * (a + 0.004) ** 4 - 8 * (a + 0.004) ** 3];
+
+  it.each([
+    [1e-3, 1.365, 6],
+    [1e-1, 1.4413720790892741, 3],
+    [10, 10, 1],
+    [1e3, 36.88760696396662, 4],
+  ])("takes MINPACK's steps on φ(a) = -a/(a² + 2) from %s", (step, want, evals) => {
+    const r = search(phi1, step, 1e-3, 0.1);
+    expect(r.ok).toBe(true);
+    expect(r.evals).toBe(evals);
+    expect(r.step).toBeCloseTo(want, 12);
+  });
+
+  it.each([
+    [1e-3, 1.5975830448985595, 11],
+    [1e-1, 1.6024085266778738, 7],
+    [10, 1.6123738059384738, 6],
+    [1e3, 1.5950402760316598, 10],
+  ])("takes MINPACK's steps on φ(a) = (a + 0.004)⁵ - 2(a + 0.004)⁴ from %s", (step, want, evals) => {
+    const r = search(phi2, step, 0.1, 0.1);
+    expect(r.evals).toBe(evals);
+    expect(r.step).toBeCloseTo(want, 12);
   });
 });
 

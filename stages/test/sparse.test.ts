@@ -1,6 +1,6 @@
 // CSR construction, row selection, normalization and the X·Wt product against dense math.
 import { describe, expect, it } from "vitest";
-import { csrFromDense, csrMatMul, csrNormalizeRowsL2, csrSelectRows, csrToDense } from "../lib/sparse.js";
+import { csrFromDense, csrMatMul, csrNormalizeRowsL2, csrSelectRows, csrToDense, csrTranspose } from "../lib/sparse.js";
 
 describe("sparse CSR", () => {
   const dense = [1, 0, 2, 0, 0, 0, 0, 3, 4];
@@ -14,6 +14,15 @@ describe("sparse CSR", () => {
   it("selects rows in the given order", () => {
     const m = csrSelectRows(csrFromDense(dense, 3, 3), [2, 0, 2]);
     expect(Array.from(csrToDense(m))).toEqual([0, 3, 4, 1, 0, 2, 0, 3, 4]);
+  });
+
+  it("transposes, each new row's entries by increasing column", () => {
+    const t = csrTranspose(csrFromDense(dense, 3, 3));
+    expect(t.nRows).toBe(3);
+    expect(Array.from(t.indptr)).toEqual([0, 1, 2, 4]);
+    expect(Array.from(t.indices)).toEqual([0, 2, 0, 2]);
+    expect(Array.from(csrToDense(t))).toEqual([1, 0, 0, 0, 0, 3, 2, 0, 4]);
+    expect(csrTranspose(csrFromDense([1, 2], 1, 2)).nCols).toBe(1);
   });
 
   it("normalizes non-empty rows to unit length", () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { csrToDense } from "../lib/sparse.js";
 import { paperText } from "../lib/paper.js";
+import { numpyArgsort, numpyHeapsort } from "../lib/numpy-argsort.js";
 import { fitTfidf, makeVocab, tokenize, transformTfidf, type TfidfConfig } from "../lib/tfidf.js";
 
 const base: TfidfConfig = { ngramMax: 1, minDf: 1, maxFeatures: null, sublinearTf: false };
@@ -17,6 +18,26 @@ describe("tokenize", () => {
   });
   it("joins title and summary with a space", () => {
     expect(paperText({ title: "T", summary: "S" })).toBe("T S");
+  });
+});
+
+describe("numpyArgsort", () => {
+  // Expected orders printed by numpy 1.24: np.argsort(v) and np.argsort(v, kind="heapsort").
+  it("places ties as numpy's introsort does", () => {
+    const counts = [3, 1, 2, 2, 5, 1, 1, 2, 3, 3, 1, 2, 2, 2, 1, 4, 1, 1, 2, 3, 3, 2, 1, 1, 2, 2, 1, 1, 3, 2, 1, 2, 1, 2, 2, 1, 1, 2, 1, 2];
+    expect(Array.from(numpyArgsort(Float64Array.from(counts, (c) => -c)))).toEqual([
+      4, 15, 0, 28, 20, 9, 8, 19, 39, 25, 24, 7, 31, 21, 2, 18, 33, 3, 13, 12, 11, 37, 34, 29, 30, 32, 35, 36, 6, 27, 26, 22,
+      38, 17, 16, 14, 10, 5, 1, 23,
+    ]);
+    // up to 16 elements: insertion sort, stable
+    expect(Array.from(numpyArgsort(Float64Array.of(2, 1, 2, 1)))).toEqual([1, 3, 0, 2]);
+  });
+
+  it("falls back to numpy's heapsort order", () => {
+    const v = Float64Array.from([2, 1, 2, 1, 1, 2, 2, 1, 1, 2, 1, 1, 2, 2, 1, 1, 2, 1, 2, 1], (c) => -c);
+    const a = Int32Array.from({ length: v.length }, (_, i) => i);
+    numpyHeapsort(v, a, 0, v.length);
+    expect(Array.from(a)).toEqual([12, 6, 16, 13, 2, 5, 9, 18, 0, 14, 11, 10, 19, 4, 17, 8, 15, 7, 3, 1]);
   });
 });
 
