@@ -41,7 +41,7 @@ export function checkEmbedParams(raw: Record<string, unknown>): EmbedParams {
     return Number(v);
   };
   const p: EmbedParams = {
-    max_length: num("max_length", 128, 2, 512),
+    max_length: num("max_length", 512, 2, 512),
     batch_size: num("batch_size", 32, 1, 4096),
     max_train_docs: num("max_train_docs", 20000, 0),
     max_eval_docs: num("max_eval_docs", 0, 0),
