@@ -5,11 +5,10 @@ import { join } from "node:path";
 import type { Plan } from "../plan/index.js";
 import { acquireProcessLock, execaSpawner, runPlan, type ExecContext, type RunResult } from "../exec/index.js";
 import { createLockStore } from "../exec/lock-store.js";
-import { dropFreshStamp, FRESH_STAMP_FILE, encodeStamp, statSig, type StampedOutcome } from "../cache/fresh-stamp.js";
+import { dropFreshStamp, FRESH_STAMP_FILE, encodeStamp, statSig, type StampedOutcome, type StatSig } from "../cache/fresh-stamp.js";
 import { recordStats, stampOf, type StatRecorder } from "../cache/stamp-recorder.js";
 import { nodeHashFs, writeTextAtomic } from "../hashing/fs.js";
 import { LOCK_FILE } from "../lock/types.js";
-import type { RunEvent } from "../report/index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 import type { Project } from "./project.js";
 import { makeReporter } from "./reporter.js";
@@ -49,11 +48,6 @@ export async function runSession(project: Project, plan: Plan, opts: SessionOpti
     const stampable = coversWholePipeline(plan);
     const recorder = stampable ? recordStats(nodeHashFs, project.root) : null;
     const lockSig = statSig(join(project.root, LOCK_FILE));
-    const done: Array<[string, StampedOutcome]> = [];
-    const emit = (e: RunEvent): void => {
-      if (e.type === "stage-done" && (e.outcome === "fresh" || e.outcome === "frozen")) done.push([e.stage, e.outcome]);
-      reporter.emit(e);
-    };
     const ws = await openWorkspace(project.root, (message) => reporter.emit({ type: "warning", message }), recorder?.fs);
     const ctx: ExecContext = {
       root: project.root,
@@ -66,14 +60,12 @@ export async function runSession(project: Project, plan: Plan, opts: SessionOpti
       spawn: execaSpawner,
       now: Date.now,
       env: io.env,
-      emit,
+      emit: reporter.emit,
       signal: controller.signal,
     };
     try {
       const result = await runPlan(plan, ctx);
-      if (recorder !== null && lockSig !== null && done.length === plan.stages.length && !result.interrupted) {
-        await writeStamp(project, plan, recorder, lockSig, done);
-      }
+      if (recorder !== null && lockSig !== null) await writeStamp(project, plan, result, recorder, lockSig);
       return result;
     } finally {
       await ws.hasher.flush();
@@ -98,14 +90,15 @@ function coversWholePipeline(plan: Plan): boolean {
   });
 }
 
-/** Writes the up-to-date stamp of a run whose every stage was fresh or frozen (best effort). */
-async function writeStamp(
-  project: Project,
-  plan: Plan,
-  recorder: StatRecorder,
-  lockSig: readonly [number, number, number],
-  done: ReadonlyArray<readonly [string, StampedOutcome]>,
-): Promise<void> {
+/** Writes the up-to-date stamp when every stage of the run was fresh or frozen (best effort). */
+async function writeStamp(project: Project, plan: Plan, result: RunResult, recorder: StatRecorder, lockSig: StatSig): Promise<void> {
+  if (result.interrupted) return;
+  const done: Array<[string, StampedOutcome]> = [];
+  for (const [stage, outcome] of result.outcomes) {
+    if (outcome !== "fresh" && outcome !== "frozen") return;
+    done.push([stage, outcome]);
+  }
+  if (done.length !== plan.stages.length) return;
   const seen = recorder.seen();
   if (seen === null) return;
   const stamp = stampOf({ root: project.root, file: project.pipeline.file, texts: project.pipeline.sources, lockSig, plan: plan.stages, done, seen });
