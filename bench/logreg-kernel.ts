@@ -59,10 +59,10 @@ const { x: raw, y, k } = load();
 console.log(`rows ${raw.nRows}, features ${raw.nCols}, non-zeros ${raw.indices.length}, classes ${k}`);
 if (passes > 0) {
   let t = performance.now();
-  const { x } = byFrequency(raw);
+  const { x, xt } = byFrequency(raw);
   console.log(`byFrequency: ${((performance.now() - t) / 1000).toFixed(3)} s`);
   t = performance.now();
-  const ev = makeEvaluator(x, y, k, C, threads);
+  const ev = makeEvaluator(x, y, k, C, threads, xt);
   console.log(`evaluator (${threads ?? "default"} threads): ${((performance.now() - t) / 1000).toFixed(3)} s`);
   const params = new Float64Array(x.nCols * k + k);
   // Realistic weights: small values of both signs, as after a few iterations.

@@ -109,14 +109,14 @@ import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${J
 /**
  * The objective (1/n)·Σ -log p(y_i | x_i) + (0.5/(C·n))·||W||² of `lossAndGrad` (logreg.ts) for
  * one problem, on `threads` threads (default: one per core up to MAX_THREADS, one for small problems).
+ * `xt` is x's transpose, when the caller already has it.
  */
-export function makeEvaluator(x: Csr, y: Int32Array, k: number, C: number, threads?: number): Evaluator {
+export function makeEvaluator(x: Csr, y: Int32Array, k: number, C: number, threads?: number, xt: Csr = csrTranspose(x)): Evaluator {
   const n = x.nRows;
   const d = x.nCols;
   const invN = 1 / n;
   const lambda = 1 / (C * n);
   const t = Math.max(1, Math.min(threads ?? (x.indices.length * k < PARALLEL_MIN_WORK ? 1 : Math.min(availableParallelism(), MAX_THREADS)), n));
-  const xt = csrTranspose(x);
   const alloc = (len: number): Float64Array => new Float64Array(t === 1 ? new ArrayBuffer(len * 8) : new SharedArrayBuffer(len * 8));
   const s: Scratch = { resid: alloc(n * k), rowLoss: alloc(n), sq: alloc(d) };
   if (t === 1) {

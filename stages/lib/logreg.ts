@@ -58,7 +58,7 @@ export function lossAndGrad(
  * The same matrix with columns renumbered by decreasing frequency and each row's entries sorted,
  * so the weights of common terms share cache lines: training is memory-bound otherwise.
  */
-export function byFrequency(x: Csr): { x: Csr; colOf: Int32Array } {
+export function byFrequency(x: Csr): { x: Csr; xt: Csr; colOf: Int32Array } {
   const freq = new Int32Array(x.nCols);
   for (const j of x.indices) freq[j] = (freq[j] as number) + 1;
   const order = Array.from({ length: x.nCols }, (_, j) => j).sort((a, b) => (freq[b] as number) - (freq[a] as number) || a - b);
@@ -67,8 +67,10 @@ export function byFrequency(x: Csr): { x: Csr; colOf: Int32Array } {
     colOf[j] = r;
   });
   const renumbered: Csr = { ...x, indices: x.indices.map((j) => colOf[j] as number) };
-  // Transposing twice sorts each row's entries by column (a counting sort).
-  return { x: csrTranspose(csrTranspose(renumbered)), colOf };
+  // Transposing twice sorts each row's entries by column (a counting sort); the first transpose
+  // is already the result's transpose (its rows list entries by increasing row), which training needs.
+  const xt = csrTranspose(renumbered);
+  return { x: csrTranspose(xt), xt, colOf };
 }
 
 /** Fits W and b from features `x` and class ids `y` in [0, nClasses), starting from zeros. */
@@ -79,7 +81,7 @@ export function fitLogReg(x: Csr, y: Int32Array, nClasses: number, opts: LogRegO
   const d = x.nCols;
   const k = nClasses;
   const local = byFrequency(x);
-  const objective = makeEvaluator(local.x, y, k, opts.C, opts.threads);
+  const objective = makeEvaluator(local.x, y, k, opts.C, opts.threads, local.xt);
   let res: LbfgsResult;
   try {
     res = lbfgs(objective.fg, new Float64Array(d * k + k), {

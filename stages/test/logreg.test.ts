@@ -6,11 +6,11 @@ import { describe, expect, it } from "vitest";
 import { loadBaselineModel, makeBaselineModel, predictProba, saveBaselineModel } from "../lib/baseline-model.js";
 import { paperText } from "../lib/paper.js";
 import { fitTfidf } from "../lib/tfidf.js";
-import { fitLogReg, lossAndGrad, predictProbaCsr } from "../lib/logreg.js";
+import { byFrequency, fitLogReg, lossAndGrad, predictProbaCsr } from "../lib/logreg.js";
 import { lbfgs } from "../lib/logreg-lbfgs.js";
 import { moreThuente } from "../lib/logreg-linesearch.js";
 import { mulberry32 } from "../lib/random.js";
-import { csrFromDense, csrFromRows } from "../lib/sparse.js";
+import { csrFromDense, csrFromRows, csrToDense, csrTranspose } from "../lib/sparse.js";
 
 function randomProblem(n: number, d: number, k: number, seed: number) {
   const rand = mulberry32(seed);
@@ -19,6 +19,19 @@ function randomProblem(n: number, d: number, k: number, seed: number) {
   const y = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
   return { x, y, rand };
 }
+
+describe("byFrequency", () => {
+  it("renumbers columns by decreasing frequency, keeps the matrix, and hands back its exact transpose", () => {
+    const { x } = randomProblem(30, 12, 3, 7);
+    const local = byFrequency(x);
+    const dense = csrToDense(x);
+    const moved = csrToDense(local.x);
+    for (let i = 0; i < x.nRows; i++) {
+      for (let j = 0; j < x.nCols; j++) expect(moved[i * x.nCols + (local.colOf[j] as number)]).toBe(dense[i * x.nCols + j]);
+    }
+    expect(local.xt).toEqual(csrTranspose(local.x));
+  });
+});
 
 describe("lossAndGrad", () => {
   // k = 3 runs the kernels' one-class loops only; k = 10 also their 8-class blocks.
