@@ -4,7 +4,8 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import type { RelPath } from "../config/types.js";
-import { isDigest, writeTextAtomic, type Digest } from "../hashing/index.js";
+import { writeTextAtomic } from "../files/atomic-write.js";
+import { isDigest, type Digest } from "../hashing/index.js";
 
 export interface RunOut {
   readonly path: RelPath;

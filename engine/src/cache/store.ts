@@ -8,12 +8,12 @@ import {
   digestFileNode,
   digestString,
   isDigest,
-  mapLimit,
   type Digest,
   type HashInfo,
   type Hasher,
   type Manifest,
 } from "../hashing/index.js";
+import { mapLimit } from "../common/limit.js";
 import { objectPath, tmpPath, type CacheLayout } from "./layout.js";
 import { linkIn, linkOut, probeLinkMode, runningAsRoot, type LinkMode } from "./link.js";
 

@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { ExpStore, storedValues } from "../exp/index.js";
 import type { Declared, Side } from "../metrics/index.js";
-import { defaultPipelineLoader, isGitRepo, revisionSide, storedSide, WORKSPACE, workspaceSide } from "../metrics/index.js";
+import { defaultPipelineLoader, isGitRepo } from "../git/index.js";
+import { revisionSide, storedSide, WORKSPACE, workspaceSide } from "../metrics/index.js";
 import type { TableFormat } from "../render/metrics-table.js";
 import { ExitCode, UserError } from "./io.js";
 

@@ -15,13 +15,16 @@ export interface CliIO {
 /** A subcommand: parse its own argv, call the engine, render; returns the exit code. */
 export type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
-/** Exit codes, mapped in one place. */
+/** Exit codes, every one of them, mapped in one place. */
 export const ExitCode = {
   ok: 0,
+  /** A stage failed, another repro holds the project, or a command could not do its work. */
   stageFailed: 1,
   usage: 2,
   badPipeline: 2,
   internal: 3,
+  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it). */
+  interrupted: 130,
 } as const;
 
 /** An expected, user-facing failure: printed as one line, no stack trace. */

@@ -2,10 +2,12 @@
 // files), debounce bursts of changes, and re-run what became stale; never two runs at once.
 import { join } from "node:path";
 import { ancestors, globBase, loadPicomatch } from "../graph/paths.js";
-import { planRun, type Plan } from "../plan/index.js";
+import type { Plan, Project } from "../index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
-import { openProject, type Project } from "./project.js";
-import { executeRepro } from "./repro-session.js";
+import { catchInterrupts } from "./interrupts.js";
+import { requireProject } from "./open.js";
+import { planOrThrow } from "./repro-once.js";
+import { runRepro } from "./run-repro.js";
 import type { ReproOptions } from "./commands/repro.js";
 
 const DEBOUNCE_MS = 300;
@@ -50,6 +52,8 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
   let watcher: ReturnType<typeof chokidar.watch> | undefined;
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
+  // The first Ctrl-C stops a running session and the watch; a second exits at once.
+  const interrupts = catchInterrupts(io, "interrupt: stopping the watch (Ctrl-C again to exit at once)");
 
   const runOnce = async (): Promise<void> => {
     if (running) {
@@ -59,11 +63,10 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
     running = true;
     try {
       // Re-read every time: pipeline.yaml and params.yaml are watched too.
-      const project = await openProject(io.cwd);
-      const plan = planRun(project.graph, opts);
-      if ("kind" in plan) throw new UserError(`pipe repro: unknown stage '${plan.target}'`, ExitCode.usage);
-      await executeRepro(project, plan, opts, io);
-      await rewatch(project, plan);
+      const project = await requireProject(io.cwd);
+      const plan = planOrThrow(project, opts);
+      await runRepro(project, plan, { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}) }, io, interrupts);
+      if (!interrupts.signal.aborted) await rewatch(project, plan);
     } catch (e) {
       // A bad edit of pipeline.yaml is reported, and the watch goes on until it is fixed.
       io.stderr(`${e instanceof UserError ? e.message : String(e)}\n`);
@@ -92,18 +95,18 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
     });
   };
 
-  const onInterrupt = (): void => {
+  interrupts.signal.addEventListener("abort", () => {
     stopping = true;
     clearTimeout(timer);
     void watcher?.close();
     if (!running) finish(ExitCode.ok);
-  };
-  process.on("SIGINT", onInterrupt);
-  process.on("SIGTERM", onInterrupt);
-  await runOnce();
-  const code = await done;
-  process.off("SIGINT", onInterrupt);
-  process.off("SIGTERM", onInterrupt);
-  await watcher?.close();
-  return code;
+  });
+  try {
+    await runOnce();
+    const code = await done;
+    await watcher?.close();
+    return code;
+  } finally {
+    interrupts.dispose();
+  }
 }

@@ -1,6 +1,6 @@
 // Validates one (already interpolated) stage body into a `Stage`: keys, types, paths relative to
 // wdir, params references checked against their files. Reports every problem it finds.
-import type { Diagnostic, SourceLocation } from "../diagnostics/types.js";
+import type { Diagnostic, DiagnosticCode, SourceLocation } from "../diagnostics/types.js";
 import type { ParamsStore } from "./params.js";
 import { getPath, isGlob, joinRel, resolveRel } from "./paths.js";
 import { describeNode, type RMap, type RNode } from "./resolve.js";
@@ -114,7 +114,7 @@ class StageValidator {
     });
   }
 
-  private error(code: string, message: string, location: SourceLocation): void {
+  private error(code: DiagnosticCode, message: string, location: SourceLocation): void {
     this.failed = true;
     this.env.diags.push({ severity: "error", code, message, location });
   }
@@ -170,7 +170,7 @@ class StageValidator {
   }
 
   /** A path entry as a root-relative path; reports and returns null when unusable. */
-  private path(n: RNode, what: string, base: string, outsideCode: string): RelPath | null {
+  private path(n: RNode, what: string, base: string, outsideCode: DiagnosticCode): RelPath | null {
     if (n.kind !== "scalar" || typeof n.value !== "string") {
       this.badType(n, `each ${what}`, "a path string");
       return null;

@@ -1,5 +1,8 @@
 // Diagnostics are data: every expected problem with a pipeline is one of these, carrying the
 // YAML source location it came from, and printed in exactly one place (./format.ts).
+import type { DiagnosticCode } from "./codes.js";
+
+export type { DiagnosticCode } from "./codes.js";
 
 /** 1-based line and column in a source file (path relative to the project root). */
 export interface SourceLocation {
@@ -17,10 +20,10 @@ export interface RelatedInfo {
   readonly location: SourceLocation;
 }
 
-/** One problem; `code` is a kebab-case id documented in the README (e.g. `duplicate-output`). */
+/** One problem; `code` is one of the documented ids (./codes.ts). */
 export interface Diagnostic {
   readonly severity: Severity;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly location?: SourceLocation;
   readonly related?: readonly RelatedInfo[];

@@ -1,17 +1,18 @@
 // Everything the executor touches, behind one injectable context (STYLE practice 5): the workspace
-// (hasher, cache, lock), process spawning, the clock, the environment and the event sink.
+// (hasher, cache, lock), how stage commands run (the executor), the clock, the environment and
+// the event sink.
 import type { StageName } from "../config/types.js";
 import type { Cache } from "../cache/index.js";
+import type { Emit } from "../events/index.js";
 import type { Hasher } from "../hashing/index.js";
 import type { LockEntry } from "../lock/index.js";
-import type { Emit } from "../report/events.js";
 import type { GlobExpander } from "../status/index.js";
-import type { Spawner } from "./spawn.js";
+import type { StageExecutor } from "./executor.js";
 
 export type { RunEntry, RunOut } from "../cache/index.js";
 export type { LockEntry, LockItem } from "../lock/index.js";
 
-/** The lock as the executor sees it: read once, updated (and persisted) after each success. */
+/** pipeline.lock as the executor sees it: read once, updated (and persisted) after each success. */
 export interface LockStore {
   get(name: StageName): LockEntry | undefined;
   /** Record a stage and write pipeline.lock atomically before resolving. */
@@ -32,7 +33,8 @@ export interface ExecContext {
   readonly cache: CacheApi;
   readonly lock: LockStore;
   readonly fs: WorkspaceFs;
-  readonly spawn: Spawner;
+  /** Runs a stage's commands (the local spawner, a Slurm job, ...). */
+  readonly executor: StageExecutor;
   readonly expandGlob?: GlobExpander;
   readonly now: () => number;
   /** The base environment for stage commands (usually process.env). */

@@ -2,13 +2,13 @@
 // its planned upstream all finished well; a failure stops new work (fail-fast) or skips only its
 // dependents (keep-going). Ctrl-C (the context's signal) stops what runs and starts nothing new.
 import type { StageName } from "../config/types.js";
-import type { StageOutcome } from "../report/events.js";
+import type { StageOutcome, StageResult } from "../events/index.js";
 import type { Plan } from "../plan/index.js";
 import { plannedUpstream } from "../plan/index.js";
 import type { ExecContext } from "./context.js";
-import { createLimiter } from "../hashing/index.js";
+import { createLimiter } from "../common/limit.js";
 import { memoizeHasher } from "./observation-memo.js";
-import { runStage, type RunSlot, type StageResult } from "./run-stage.js";
+import { runStage, type RunSlot, type StageTurn } from "./run-stage.js";
 
 /**
  * Stages whose freshness is checked at once. Checking only stats and compares; it is the running
@@ -28,7 +28,11 @@ export interface RunResult {
 
 const GOOD: ReadonlySet<StageOutcome> = new Set(["ran", "restored", "fresh", "frozen"]);
 
-export async function runPlan(plan: Plan, baseCtx: ExecContext): Promise<RunResult> {
+/**
+ * Walks `plan`: each stage's `turn` (runStage: decide, then restore or run through the context's
+ * executor) starts once its planned upstream finished well.
+ */
+export async function runPlan(plan: Plan, baseCtx: ExecContext, turn: StageTurn = runStage): Promise<RunResult> {
   const hasher = memoizeHasher(baseCtx.hasher);
   const ctx: ExecContext = { ...baseCtx, hasher, invalidate: (path) => hasher.invalidate(path) };
   const started = ctx.now();
@@ -43,7 +47,7 @@ export async function runPlan(plan: Plan, baseCtx: ExecContext): Promise<RunResu
   // A failure stops the run before its slot passes to the next waiter.
   const runSlot: RunSlot = (task) =>
     limiter(async () => {
-      if (stopNew || ctx.signal.aborted) return { outcome: "skipped", message: "not started: the run stopped" };
+      if (stopNew || ctx.signal.aborted) return { outcome: "skipped", skip: { kind: "run-stopped" } };
       const result = await task();
       if (result.outcome === "failed" && plan.policy === "fail-fast") stopNew = true;
       return result;
@@ -53,20 +57,14 @@ export async function runPlan(plan: Plan, baseCtx: ExecContext): Promise<RunResu
   const finish = (name: StageName, result: StageResult, t0: number): void => {
     outcomes.set(name, result.outcome);
     durations.set(name, ctx.now() - t0);
-    ctx.emit({
-      type: "stage-done",
-      stage: name,
-      outcome: result.outcome,
-      durationMs: ctx.now() - t0,
-      ...(result.message !== undefined ? { message: result.message } : {}),
-    });
+    ctx.emit({ type: "stage-done", stage: name, durationMs: ctx.now() - t0, ...result });
     if (result.outcome === "failed" && plan.policy === "fail-fast") stopNew = true;
   };
 
   const launch = (name: StageName): void => {
     const t0 = ctx.now();
-    const task = runStage(plan.graph.stage(name), plan.forced.has(name), plan.useRunCache, ctx, runSlot)
-      .catch((e: unknown): StageResult => ({ outcome: "failed", message: e instanceof Error ? e.message : String(e) }))
+    const task = turn(plan.graph.stage(name), { forced: plan.forced.has(name), useRunCache: plan.useRunCache }, ctx, runSlot)
+      .catch((e: unknown): StageResult => ({ outcome: "failed", failure: { kind: "internal", message: e instanceof Error ? e.message : String(e) } }))
       .then((r) => finish(name, r, t0))
       .finally(() => running.delete(name));
     running.set(name, task);
@@ -80,7 +78,7 @@ export async function runPlan(plan: Plan, baseCtx: ExecContext): Promise<RunResu
       const bad = ups.find((u) => outcomes.has(u) && !GOOD.has(outcomes.get(u) as StageOutcome));
       if (bad !== undefined) {
         pending.splice(i, 1);
-        finish(name, { outcome: "skipped", message: `upstream stage '${bad}' ${outcomes.get(bad) === "failed" ? "failed" : "was skipped"}` }, ctx.now());
+        finish(name, { outcome: "skipped", skip: { kind: outcomes.get(bad) === "failed" ? "upstream-failed" : "upstream-skipped", stage: bad } }, ctx.now());
         continue;
       }
       if (ups.every((u) => outcomes.has(u))) {

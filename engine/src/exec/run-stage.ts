@@ -1,23 +1,19 @@
-// One stage's turn: look at the workspace, decide, then skip (fresh), restore from the run cache,
-// or run its commands and record the result (cache objects, run cache entry, pipeline.lock).
+// One stage's turn: look at the workspace, decide (status/decision.ts), then skip (fresh, frozen),
+// fail (a dep missing), restore from the run cache, or run its commands through the context's
+// executor and record the result (cache objects, run-cache entry, pipeline.lock).
 import { delimiter, join } from "node:path";
 import type { RelPath, Stage } from "../config/types.js";
+import type { StageResult } from "../events/index.js";
 import type { HashInfo } from "../hashing/index.js";
-import type { StageOutcome } from "../report/events.js";
-import type { Observation, Verdict } from "../status/index.js";
-import { cmdText, describeReason, observe, verdict } from "../status/index.js";
+import type { Decision, Observation } from "../status/index.js";
+import { cmdText, decideStage, observe } from "../status/index.js";
+import { byPath } from "../common/order.js";
 import { lockItem } from "../lock/types.js";
 import type { ExecContext, LockEntry, LockItem, RunOut } from "./context.js";
+import { infoOf, lookupRun } from "./run-cache-lookup.js";
 
-export interface StageResult {
-  readonly outcome: StageOutcome;
-  readonly message?: string;
-}
+export type { StageResult } from "../events/index.js";
 
-const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-
-/** A run-cache out is a path plus its HashInfo; these two convert. */
-const infoOf = (o: RunOut): HashInfo => ({ digest: o.digest, size: o.size, isDir: o.isDir, ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}) });
 const runOut = (path: RelPath, info: HashInfo): RunOut => ({ path, ...info });
 
 function lockEntry(stage: Stage, deps: ReadonlyMap<string, HashInfo | null>, outs: ReadonlyMap<string, HashInfo>): LockEntry {
@@ -36,51 +32,76 @@ function lockEntry(stage: Stage, deps: ReadonlyMap<string, HashInfo | null>, out
 /** Runs `task` when one of the plan's `jobs` slots is free (or declines to, after a stop). */
 export type RunSlot = (task: () => Promise<StageResult>) => Promise<StageResult>;
 
+/** What the walker (run-plan.ts) does with a stage when its turn comes; runStage by default. */
+export type StageTurn = (stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: RunSlot) => Promise<StageResult>;
+
+export interface TurnOptions {
+  readonly forced: boolean;
+  readonly useRunCache: boolean;
+}
+
 const immediate: RunSlot = (task) => task();
 
 /** A stage's turn: the check is free, restoring or running takes one of the `jobs` slots. */
-export async function runStage(stage: Stage, forced: boolean, useRunCache: boolean, ctx: ExecContext, slot: RunSlot = immediate): Promise<StageResult> {
-  if (stage.frozen && !forced) return { outcome: "frozen" };
+export async function runStage(stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: RunSlot = immediate): Promise<StageResult> {
+  if (stage.frozen && !opts.forced) return { outcome: "frozen" };
   const obs = await observe(stage, ctx.hasher, ctx.expandGlob);
-  const v = verdict(stage, obs, ctx.lock.get(stage.name), { forced, useRunCache });
-  if (v.kind === "fresh") return { outcome: "fresh" };
-  const missing = v.reasons.find((r) => r.kind === "dep-missing");
-  if (missing) return { outcome: "failed", message: describeReason(missing) };
-  return slot(() => runStale(stage, v, ctx, obs));
-}
-
-async function runStale(stage: Stage, v: Extract<Verdict, { kind: "stale" }>, ctx: ExecContext, obs: Observation): Promise<StageResult> {
-  for (const out of stage.outs) ctx.invalidate?.(out.path);
-
-  const fp = v.fingerprint;
-  if (fp && v.mayRestore) {
-    const hit = await ctx.cache.getRun(fp);
-    if (hit && (await restorable(stage, hit.outs, ctx))) {
-      const outs = new Map<string, HashInfo>();
-      for (const o of hit.outs) {
-        const info = infoOf(o);
-        if (obs.outs.get(o.path)?.digest !== o.digest) await ctx.cache.restore(o.path, info);
-        outs.set(o.path, info);
-      }
-      await ctx.lock.set(stage.name, lockEntry(stage, obs.deps, outs));
-      return { outcome: "restored" };
+  const input = { stage, forced: opts.forced, useRunCache: opts.useRunCache, obs, recorded: ctx.lock.get(stage.name) };
+  let d = decideStage(input);
+  if (d.kind === "run" && d.consult !== null) d = decideStage(input, await lookupRun(ctx.cache, stage, d.consult));
+  switch (d.kind) {
+    case "frozen":
+      return { outcome: "frozen" };
+    case "fresh":
+    case "pending": // only a dry run predicts upstream changes; here upstream has finished
+      return { outcome: "fresh" };
+    case "fail":
+      return { outcome: "failed", failure: d.failure };
+    case "restore":
+      return slot(() => restore(stage, d, ctx, obs));
+    case "run":
+      return slot(() => run(stage, d, ctx, obs));
+    default: {
+      const never: never = d;
+      throw new Error(`unknown decision ${JSON.stringify(never)}`);
     }
   }
+}
 
-  ctx.emit({ type: "stage-start", stage: stage.name, reason: v.reasons[0] ?? "forced" });
+async function restore(stage: Stage, d: Extract<Decision, { kind: "restore" }>, ctx: ExecContext, obs: Observation): Promise<StageResult> {
+  for (const out of stage.outs) ctx.invalidate?.(out.path);
+  const outs = new Map<string, HashInfo>();
+  for (const o of d.entry.outs) {
+    const info = infoOf(o);
+    if (obs.outs.get(o.path)?.digest !== o.digest) await ctx.cache.restore(o.path, info);
+    outs.set(o.path, info);
+  }
+  await ctx.lock.set(stage.name, lockEntry(stage, obs.deps, outs));
+  return { outcome: "restored" };
+}
+
+async function run(stage: Stage, d: Extract<Decision, { kind: "run" }>, ctx: ExecContext, obs: Observation): Promise<StageResult> {
+  for (const out of stage.outs) ctx.invalidate?.(out.path);
+  ctx.emit({ type: "stage-start", stage: stage.name, reason: d.reasons[0] ?? "forced" });
   const started = ctx.now();
   for (const out of stage.outs) {
     const abs = join(ctx.root, out.path);
     if (out.persist) await ctx.cache.unprotect(out.path);
     else await ctx.fs.remove(abs);
   }
-  const failure = await runCommands(stage, ctx);
-  if (failure) return { outcome: "failed", message: failure };
+  const failure = await ctx.executor.run({
+    stage,
+    cwd: join(ctx.root, stage.wdir),
+    env: stageEnv(stage, ctx),
+    signal: ctx.signal,
+    onLine: (stream, line) => ctx.emit({ type: "stage-output", stage: stage.name, stream, line }),
+  });
+  if (failure !== null) return { outcome: "failed", failure };
 
   const outs = new Map<string, HashInfo>();
   for (const out of stage.outs) {
     const info = await ctx.hasher.hashPath(out.path);
-    if (!info) return { outcome: "failed", message: `missing output: ${out.path}` };
+    if (!info) return { outcome: "failed", failure: { kind: "missing-output", path: out.path } };
     outs.set(out.path, info);
   }
   // Every out goes to the object store (metrics with `cache: false` too, so the run cache can
@@ -91,19 +112,11 @@ async function runStale(stage: Stage, v: Extract<Verdict, { kind: "stale" }>, ct
     await ctx.cache.save(out.path, info);
     runOuts.push(runOut(out.path, info));
   }
-  if (fp && !stage.alwaysChanged) {
-    await ctx.cache.putRun(fp, { outs: runOuts, durationMs: ctx.now() - started, createdAt: new Date(ctx.now()).toISOString() });
+  if (d.record !== null) {
+    await ctx.cache.putRun(d.record, { outs: runOuts, durationMs: ctx.now() - started, createdAt: new Date(ctx.now()).toISOString() });
   }
   await ctx.lock.set(stage.name, lockEntry(stage, obs.deps, outs));
   return { outcome: "ran" };
-}
-
-async function restorable(stage: Stage, outs: readonly RunOut[], ctx: ExecContext): Promise<boolean> {
-  const declared = stage.outs.map((o) => o.path as string).sort();
-  const cached = outs.map((o) => o.path as string).sort();
-  if (declared.join("\0") !== cached.join("\0")) return false;
-  for (const o of outs) if (!(await ctx.cache.has(infoOf(o)))) return false;
-  return true;
 }
 
 /** The stage's environment: the base env, pipe's variables, node_modules/.bin on PATH, then `env:`. */
@@ -115,23 +128,3 @@ export function stageEnv(stage: Stage, ctx: Pick<ExecContext, "env" | "root">): 
   env.PATH = [join(ctx.root, "node_modules", ".bin"), env.PATH ?? ""].filter(Boolean).join(delimiter);
   return { ...env, ...stage.env };
 }
-
-async function runCommands(stage: Stage, ctx: ExecContext): Promise<string | null> {
-  const cwd = join(ctx.root, stage.wdir);
-  const env = stageEnv(stage, ctx);
-  for (const command of stage.cmd) {
-    const result = await ctx.spawn({
-      command,
-      cwd,
-      env,
-      signal: ctx.signal,
-      onLine: (stream, line) => ctx.emit({ type: "stage-output", stage: stage.name, stream, line }),
-    });
-    if (ctx.signal.aborted) return "interrupted";
-    if (result.error) return `could not run '${command}': ${result.error}`;
-    if (result.signal) return `'${command}' was killed by ${result.signal}`;
-    if (result.exitCode !== 0) return `'${command}' exited with code ${String(result.exitCode)}`;
-  }
-  return null;
-}
-

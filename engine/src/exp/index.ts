@@ -1,13 +1,12 @@
 // Experiments: every repro is recorded in an embedded store (.pipe/exp/); `-S` overrides, grids
 // and queues for `pipe exp run`; values to compare with metrics/.
 export type { ExperimentRecord, FileValues, GitInfo, QueuedExperiment, RunStatus } from "./types.js";
-export { DuplicateNameError, EXP_DIR, ExpStore, newId, writeAtomic } from "./store.js";
+export { DuplicateNameError, EXP_DIR, ExpStore, newId } from "./store.js";
 export type { ListResult } from "./store.js";
-export { LockTimeoutError, withLock } from "./lock.js";
 export { DEFAULT_PARAMS_FILE, describeOverrides, expandGrid, parseSetArg } from "./grid.js";
 export type { SetArg } from "./grid.js";
 export { applyOverrides, checkOverrides, setParamsText, writeParams } from "./params-edit.js";
 export type { AppliedParams } from "./params-edit.js";
-export { asExperiment, buildRecord, recordExperiment, recordRun } from "./record.js";
-export type { ReproRun, RunSummary } from "./record.js";
+export { buildRecord, recordExperiment, recordRun } from "./record.js";
+export type { ExperimentSpec, ReproRun, RunSummary } from "./record.js";
 export { recordReader, storedValues } from "./values.js";

@@ -1,16 +1,25 @@
 // Turning a finished `pipe repro` into an experiment record: what ran (durations, dep digests),
-// under which params and git state, with which metrics. Called by the repro command.
+// under which params and git state, with which metrics. Called by the session (session/run.ts)
+// with the pipeline.lock it holds in memory and the experiment it was asked to run, if any.
 import { randomBytes } from "node:crypto";
 import type { Pipeline } from "../config/types.js";
 import type { Result } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
-import { readLock } from "../lock/index.js";
-import { declaredOf, gitState, readMetrics, readParams, workspaceReader } from "../metrics/index.js";
+import { gitState } from "../git/index.js";
+import type { LockFile } from "../lock/index.js";
+import { declaredOf, readMetrics, readParams, workspaceReader } from "../metrics/index.js";
 import type { TreeReader } from "../metrics/index.js";
+import { byteOrder } from "../common/order.js";
 import { DuplicateNameError, ExpStore, newId } from "./store.js";
 import type { ExperimentRecord, FileValues } from "./types.js";
 
-/** What repro knows at the end of a run that ran or restored at least one stage. */
+/** The experiment a run is: its name (else `$PIPE_EXP_NAME`, else generated) and the `-S` overrides it ran under. */
+export interface ExperimentSpec {
+  readonly name?: string;
+  readonly overrides?: FileValues;
+}
+
+/** What repro knows at the end of a run. */
 export interface RunSummary {
   /** The pipeline that ran: its declared params and metrics files are recorded. */
   readonly pipeline: Pipeline;
@@ -20,37 +29,10 @@ export interface RunSummary {
   readonly durations: Readonly<Record<string, number>>;
   /** False when a stage failed. */
   readonly ok: boolean;
-  /** Experiment name; defaults to the `pipe exp run --name` in progress, then `$PIPE_EXP_NAME`, then generated. */
-  readonly name?: string;
+  readonly experiment?: ExperimentSpec;
   readonly now?: Date;
-  /** Where `$PIPE_EXP_NAME` is looked up (default: process.env). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
-
-/** Set by `pipe exp run` around its in-process call to repro, read by `recordExperiment`. */
-interface ActiveRun {
-  readonly name: string | undefined;
-  readonly overrides: FileValues | undefined;
-  readonly recorded: ExperimentRecord[];
-}
-let active: ActiveRun | null = null;
-
-/**
- * Runs `fn` (a repro) as experiment `name` with `overrides`; returns what it recorded, so the
- * caller can record the run itself when repro had nothing to run.
- */
-export async function asExperiment<T>(
-  ctx: { name?: string; overrides?: FileValues },
-  fn: () => Promise<T>,
-): Promise<{ result: T; recorded: readonly ExperimentRecord[] }> {
-  const run: ActiveRun = { name: ctx.name, overrides: ctx.overrides, recorded: [] };
-  const previous = active;
-  active = run;
-  try {
-    return { result: await fn(), recorded: run.recorded };
-  } finally {
-    active = previous;
-  }
+  /** Where `$PIPE_EXP_NAME` is looked up. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -61,7 +43,6 @@ export async function recordExperiment(root: string, summary: RunSummary): Promi
   try {
     const record = await buildRecord(root, summary);
     await new ExpStore(root).add(record);
-    active?.recorded.push(record);
     return ok(record);
   } catch (e) {
     if (e instanceof DuplicateNameError) return err(`experiment not recorded: ${e.message}`);
@@ -81,8 +62,8 @@ export async function buildRecord(root: string, summary: RunSummary): Promise<Ex
     readPlotTexts(reader, declared.plots.map((p) => p.path)),
   ]);
   const id = newId(now);
-  const name = summary.name ?? active?.name ?? (summary.env ?? process.env)["PIPE_EXP_NAME"] ?? `exp-${randomBytes(3).toString("hex")}`;
-  const overrides = active?.overrides;
+  const name = summary.experiment?.name ?? summary.env["PIPE_EXP_NAME"] ?? `exp-${randomBytes(3).toString("hex")}`;
+  const overrides = summary.experiment?.overrides;
   return {
     schema: 1,
     id,
@@ -111,48 +92,40 @@ async function readPlotTexts(reader: TreeReader, paths: readonly string[]): Prom
 }
 
 function sortRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => byteOrder(a, b)));
 }
 
-/** What repro-session hands over: its RunResult, structurally (per-stage durations when it has them). */
+/** What the session hands over at the end of a run. */
 export interface ReproRun {
   readonly root: string;
   readonly pipeline: Pipeline;
+  /** pipeline.lock as the run left it (in memory: never read back from disk). */
+  readonly lock: LockFile;
   readonly result: {
     readonly failed: boolean;
-    readonly durationMs: number;
     readonly outcomes: ReadonlyMap<string, string>;
-    /** Milliseconds per stage; without it only the run's total is recorded (as `total`). */
-    readonly durations?: ReadonlyMap<string, number>;
+    readonly durations: ReadonlyMap<string, number>;
   };
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly experiment?: ExperimentSpec;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * The repro command's entry point: dep digests come from the pipeline.lock just written. Throws a
- * one-line Error when the run could not be recorded (repro prints it as a warning).
- */
+/** Records the run; dep digests come from the lock the run wrote. Throws a one-line Error when it could not. */
 export async function recordRun(run: ReproRun): Promise<ExperimentRecord> {
   const deps: Record<string, string> = {};
-  const lock = await readLock(run.root);
-  if (lock.ok) {
-    for (const entry of Object.values(lock.value.stages)) for (const d of entry.deps) deps[d.path] = d.hash;
-  }
+  for (const entry of Object.values(run.lock.stages)) for (const d of entry.deps) deps[d.path] = d.hash;
   const durations: Record<string, number> = {};
-  if (run.result.durations !== undefined) {
-    for (const [stage, ms] of run.result.durations) {
-      const outcome = run.result.outcomes.get(stage);
-      if (outcome === "ran" || outcome === "restored") durations[stage] = ms;
-    }
-  } else {
-    durations["total"] = run.result.durationMs;
+  for (const [stage, ms] of run.result.durations) {
+    const outcome = run.result.outcomes.get(stage);
+    if (outcome === "ran" || outcome === "restored") durations[stage] = ms;
   }
   const recorded = await recordExperiment(run.root, {
     pipeline: run.pipeline,
     deps,
     durations,
     ok: !run.result.failed,
-    ...(run.env !== undefined ? { env: run.env } : {}),
+    env: run.env,
+    ...(run.experiment !== undefined ? { experiment: run.experiment } : {}),
   });
   if (!recorded.ok) throw new Error(recorded.error);
   return recorded.value;

@@ -1,10 +1,11 @@
 // The embedded experiments store under .pipe/exp/: one JSON file per experiment (written to a temp
-// file, then renamed into place) plus an append-only index.jsonl guarded by an O_EXCL lock file, so
+// file, then renamed into place) plus an append-only index.jsonl guarded by a mutex file (files/mutex.ts), so
 // concurrent writers never lose or duplicate an entry. Queued runs wait in queue/.
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { withLock } from "./lock.js";
+import { writeTextAtomic } from "../files/atomic-write.js";
+import { withMutex } from "../files/mutex.js";
 import type { ExperimentRecord, QueuedExperiment } from "./types.js";
 
 /** Store location, relative to the project root. */
@@ -54,9 +55,11 @@ export class ExpStore {
    */
   async add(record: ExperimentRecord): Promise<void> {
     await mkdir(join(this.dir, "records"), { recursive: true });
-    await writeAtomic(join(this.dir, "records", `${record.id}.json`), JSON.stringify(record, null, 2) + "\n");
+    await writeTextAtomic(join(this.dir, "records", `${record.id}.json`), JSON.stringify(record, null, 2) + "\n");
     try {
-      await withLock(this.lockPath, async () => {
+      await withMutex(
+        this.lockPath,
+        async () => {
         const index = await this.readIndex();
         if (index.lines.some((l) => l.name === record.name)) throw new DuplicateNameError(record.name);
         const line: IndexLine = { id: record.id, name: record.name, createdAt: record.createdAt };
@@ -105,7 +108,7 @@ export class ExpStore {
 
   async enqueue(entry: QueuedExperiment): Promise<void> {
     await mkdir(join(this.dir, "queue"), { recursive: true });
-    await writeAtomic(join(this.dir, "queue", `${entry.id}.json`), JSON.stringify(entry, null, 2) + "\n");
+    await writeTextAtomic(join(this.dir, "queue", `${entry.id}.json`), JSON.stringify(entry, null, 2) + "\n");
   }
 
   /** Queued entries, oldest first (claimed ones excluded). */
@@ -157,17 +160,5 @@ export class ExpStore {
       }
     });
     return { lines, warnings };
-  }
-}
-
-/** Temp file in the same folder, then rename: readers see the old file or the whole new one. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  await writeFile(tmp, text);
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
   }
 }

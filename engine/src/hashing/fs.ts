@@ -2,8 +2,7 @@
 // tests can count reads or run in memory; `nodeHashFs` is the real, default implementation.
 import { constants, promises as fsp, statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { dirname, basename, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { writeTextAtomic } from "../files/atomic-write.js";
 import { createDigestStream, digestBytes, type Digest } from "./xxh.js";
 
 /** What the stat cache keys on, plus the kind of entry. */
@@ -96,19 +95,6 @@ const isMissing = (e: unknown): boolean => {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
 };
-
-export async function writeTextAtomic(abs: string, text: string): Promise<void> {
-  const dir = dirname(abs);
-  await fsp.mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(abs)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await fsp.writeFile(tmp, text);
-    await fsp.rename(tmp, abs);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
-}
 
 export const nodeHashFs: HashFs = {
   // Synchronous on purpose: a stat from the page cache takes microseconds, while a round trip

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import type { RelPath } from "../config/types.js";
 import { nodeHashFs, type FileStat, type HashFs } from "./fs.js";
-import { createLimiter, mapLimit } from "./limit.js";
+import { createLimiter, mapLimit } from "../common/limit.js";
 import { loadStatCache, type StatCache } from "./state.js";
 import { fingerprint } from "./canonical.js";
 import { digestString, type Digest } from "./xxh.js";

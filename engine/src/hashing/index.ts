@@ -6,5 +6,4 @@ export { canonicalJson, fingerprint } from "./canonical.js";
 export type { HashInfo, Manifest, ManifestEntry, HashedDir, Hasher, HasherOptions } from "./hasher.js";
 export { createHasher, manifestDigest, sortManifest, dirInfo, globInfo } from "./hasher.js";
 export type { HashFs, FileStat, DirEntry, EntryKind } from "./fs.js";
-export { nodeHashFs, digestFileNode, writeTextAtomic } from "./fs.js";
-export { createLimiter, mapLimit, type Limiter } from "./limit.js";
+export { nodeHashFs, digestFileNode } from "./fs.js";

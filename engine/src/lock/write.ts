@@ -3,7 +3,7 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { writeTextAtomic } from "../hashing/index.js";
+import { writeTextAtomic } from "../files/atomic-write.js";
 import { LOCK_FILE, cmp, type LockEntry, type LockFile, type LockItem } from "./types.js";
 
 const sortKeys = (v: unknown): unknown => {

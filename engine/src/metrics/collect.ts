@@ -4,7 +4,7 @@ import { getPath } from "../config/paths.js";
 import { compareKeys, flatten, parseMetricsText } from "./flatten.js";
 import type { DeclaredParam } from "./declared.js";
 import type { Snapshot } from "./diff.js";
-import type { TreeReader } from "./revision.js";
+import type { TreeReader } from "./trees.js";
 
 /** Reads and flattens each metrics file; a missing file is simply absent from the snapshot. */
 export async function readMetrics(reader: TreeReader, paths: readonly string[]): Promise<Snapshot> {

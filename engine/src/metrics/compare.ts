@@ -7,10 +7,10 @@ import type { Declared } from "./declared.js";
 import { declaredOf, emptyDeclared, mergeDeclared } from "./declared.js";
 import { diffSnapshots, snapshotErrors } from "./diff.js";
 import type { MetricsDiff, Snapshot } from "./diff.js";
-import { gitConfigFs } from "./pipeline-at.js";
-import type { PipelineLoader } from "./pipeline-at.js";
-import { gitReader, resolveRevision, WORKSPACE, workspaceReader } from "./revision.js";
-import type { TreeReader } from "./revision.js";
+import { gitConfigFs, resolveRevision } from "../git/index.js";
+import type { PipelineLoader } from "../git/index.js";
+import { gitReader, WORKSPACE, workspaceReader } from "./trees.js";
+import type { TreeReader } from "./trees.js";
 
 /** Values recorded by `pipe` itself (an experiment), used where no tree can be read. */
 export interface StoredValues {

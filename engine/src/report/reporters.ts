@@ -1,18 +1,19 @@
 // Reporters render run events: plain lines for CI and pipes, a live status line for a TTY, or one
 // JSON object per line (`--json`). The only place, with cli/, that writes to the terminal.
 import type { StageName } from "../config/types.js";
+import type { EventSink, RunEventBody } from "../events/index.js";
 import { describeReason } from "../status/reasons.js";
-import type { RunEvent } from "./events.js";
+import { describeFailure, describeSkip } from "./describe.js";
 import { formatDuration, summaryLine } from "./format.js";
 
 export interface Reporter {
-  readonly emit: (event: RunEvent) => void;
+  readonly emit: EventSink;
   /** Stop timers and clear any live view. */
   readonly close: () => void;
 }
 
 /** The line a plain reporter prints for an event, or null for none. Pure, for golden tests. */
-export function plainLine(e: RunEvent): string | null {
+export function plainLine(e: RunEventBody): string | null {
   switch (e.type) {
     case "plan":
       return null;
@@ -31,12 +32,12 @@ export function plainLine(e: RunEvent): string | null {
         case "frozen":
           return `= ${e.stage}: frozen, not checked`;
         case "failed":
-          return `! ${e.stage}: failed after ${formatDuration(e.durationMs)}: ${e.message ?? "unknown error"}`;
+          return `! ${e.stage}: failed after ${formatDuration(e.durationMs)}: ${describeFailure(e.failure)}`;
         case "skipped":
-          return `- ${e.stage}: skipped: ${e.message ?? ""}`;
+          return `- ${e.stage}: skipped: ${describeSkip(e.skip)}`;
         default: {
-          const never: never = e.outcome;
-          throw new Error(`unknown outcome ${String(never)}`);
+          const never: never = e;
+          throw new Error(`unknown outcome ${JSON.stringify(never)}`);
         }
       }
     case "warning":
@@ -87,7 +88,7 @@ export function ttyReporter(write: (text: string) => void, now: () => number = D
     draw();
   }, 250);
   timer.unref();
-  const color = (e: RunEvent, line: string): string => {
+  const color = (e: RunEventBody, line: string): string => {
     if (e.type !== "stage-done") return line;
     const c = { ran: 32, restored: 36, fresh: 90, frozen: 90, failed: 31, skipped: 33 }[e.outcome];
     return `\x1b[${c}m${line}\x1b[0m`;

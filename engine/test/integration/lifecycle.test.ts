@@ -209,6 +209,8 @@ describe("pipe repro --watch", () => {
     await waitFor(() => w.output().stderr.includes("watching for changes"), 20_000, "the first run");
     rig.write("in.txt", "2\n");
     await waitFor(() => rig.log().length === 2, 20_000, "the re-run");
+    // The stage logs before it copies: the re-run is over once the watch says so again.
+    await waitFor(() => w.output().stderr.split("watching for changes").length === 3, 20_000, "the re-run to finish");
     expect(rig.read("out.txt")).toBe("2\n");
     w.child.kill("SIGINT");
     expect((await w.exited).code).toBe(0);

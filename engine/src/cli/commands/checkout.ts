@@ -5,8 +5,7 @@ import type { HashInfo } from "../../hashing/index.js";
 import { isDirDigest } from "../../hashing/index.js";
 import { resolveTargets } from "../../plan/index.js";
 import { ExitCode, UserError, type Command } from "../io.js";
-import { openProject } from "../project.js";
-import { openWorkspace } from "../workspace.js";
+import { requireProject, requireStores } from "../open.js";
 
 export const checkout: Command = async (argv, io) => {
   const { values, positionals } = parseArgs({
@@ -18,14 +17,14 @@ export const checkout: Command = async (argv, io) => {
     io.stdout("usage: pipe checkout [targets...]\n\nRestore the outputs recorded in pipeline.lock from the cache.\n");
     return ExitCode.ok;
   }
-  const project = await openProject(io.cwd);
+  const project = await requireProject(io.cwd);
   let names: readonly string[] = project.graph.order;
   if (positionals.length > 0) {
     const t = resolveTargets(project.graph, positionals);
     if (!Array.isArray(t)) throw new UserError(`pipe checkout: unknown stage '${t.target}' (stages: ${t.known.join(", ")})`);
     names = t;
   }
-  const ws = await openWorkspace(project.root);
+  const ws = await requireStores(project.root);
   let restored = 0;
   let unchanged = 0;
   const missing: string[] = [];

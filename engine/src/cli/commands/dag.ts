@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { resolveTargets } from "../../plan/index.js";
 import { renderAscii, renderDot, renderJson, renderMermaid, type DagView } from "../../render/dag.js";
 import { ExitCode, UserError, type Command } from "../io.js";
-import { openProject } from "../project.js";
+import { requireProject } from "../open.js";
 
 export const dag: Command = async (argv, io) => {
   const { values, positionals } = parseArgs({
@@ -23,7 +23,7 @@ export const dag: Command = async (argv, io) => {
   if ([values.mermaid, values.dot, values.json].filter(Boolean).length > 1) {
     throw new UserError("pipe dag: choose one of --mermaid, --dot, --json");
   }
-  const { graph } = await openProject(io.cwd);
+  const { graph } = await requireProject(io.cwd);
   let keep = new Set<string>(graph.order);
   if (positionals.length > 0) {
     const targets = resolveTargets(graph, positionals);

@@ -2,12 +2,12 @@
 // grid), list recorded runs as a table, compare two of them, write one's params back.
 //
 // Param strategy for `exp run`: the overrides are written into the params files (comments and
-// layout kept), repro runs, and the original bytes are put back afterwards: on success, failure,
-// Ctrl-C/SIGTERM and process exit. The run's outputs stay in the workspace (and in the cache), so
+// layout kept), a repro session runs as the experiment, and the original bytes are put back
+// afterwards: on success, failure, Ctrl-C/SIGTERM and process exit. The run's outputs stay in the workspace (and in the cache), so
 // `pipe exp apply NAME` then `pipe repro` brings the workspace to that experiment without re-running.
 // `--run-all -j N` runs queued entries one at a time: parallel runs would need one workspace each.
-import { asExperiment, checkOverrides, applyOverrides, describeOverrides, expandGrid, ExpStore, newId, parseSetArg, recordRun, storedValues, writeParams } from "../../exp/index.js";
-import type { ExperimentRecord, FileValues, SetArg } from "../../exp/index.js";
+import { checkOverrides, applyOverrides, describeOverrides, expandGrid, ExpStore, newId, parseSetArg, storedValues, writeParams } from "../../exp/index.js";
+import type { FileValues, SetArg } from "../../exp/index.js";
 import { compare, declaredOf, storedSide } from "../../metrics/index.js";
 import type { Side } from "../../metrics/index.js";
 import { renderExpShow, sortExperiments } from "../../render/exp-table.js";
@@ -16,8 +16,12 @@ import { formatOptions, parseCommand, precisionOf, sideFor, tableFormat } from "
 import { dispatch } from "../subcommands.js";
 import { ExitCode, UserError } from "../io.js";
 import type { CliIO, Command } from "../io.js";
-import { openProject } from "../project.js";
-import { requireRoot } from "../root.js";
+import { catchInterrupts, type Interrupts } from "../interrupts.js";
+import { requireProject, requireRoot, requireStores } from "../open.js";
+import { planOrThrow, renderPredictions } from "../repro-once.js";
+import { runRepro } from "../run-repro.js";
+import { parseReproArgs, REPRO_HELP } from "./repro.js";
+import { predictRun } from "../../index.js";
 
 const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--queue] [--run-all [-j N]] [-- repro options]
        pipe exp show [--json|--md] [--sort-by KEY] [--sort-order asc|desc] [--precision N] [--keep REGEX] [--only-changed]
@@ -74,6 +78,25 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`${grid.length} experiment${grid.length === 1 ? "" : "s"} queued; run them with pipe exp run --run-all\n`);
     return ExitCode.ok;
   }
+  const interrupts = catchInterrupts(io);
+  try {
+    return await runNowOrAll(cmd, root, store, values, sets, grid, targets, io, interrupts);
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+async function runNowOrAll(
+  cmd: string,
+  root: string,
+  store: ExpStore,
+  values: { readonly name?: string | undefined; readonly "run-all": boolean; readonly jobs?: string | undefined },
+  sets: readonly SetArg[],
+  grid: readonly FileValues[],
+  targets: readonly string[],
+  io: CliIO,
+  interrupts: Interrupts,
+): Promise<number> {
   if (values["run-all"]) {
     if (sets.length > 0) throw new UserError(`${cmd}: --run-all runs the queue; queue overrides with --queue -S ...`);
     const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
@@ -82,6 +105,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     let failed = 0;
     let ran = 0;
     for (const entry of await store.queued()) {
+      if (interrupts.signal.aborted) break;
       if (!(await store.claim(entry.id))) continue; // another runner took it
       try {
         io.stderr(`running ${entry.name ?? "queued experiment"}: ${describeOverrides(entry.overrides) || "(no overrides)"}\n`);
@@ -92,7 +116,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
           failed++;
           continue;
         }
-        const code = await runOne(root, entry.overrides, entry.name, targets, io);
+        const code = await runOne(root, entry.overrides, entry.name, targets, io, interrupts);
         ran++;
         if (code !== ExitCode.ok) failed++;
       } finally {
@@ -103,42 +127,33 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return failed > 0 ? ExitCode.stageFailed : ExitCode.ok;
   }
   if (grid.length > 1) throw new UserError(`${cmd}: several values for one param make a grid: add --queue, then run --run-all`);
-  return runOne(root, grid[0] ?? {}, values.name, targets, io);
+  return runOne(root, grid[0] ?? {}, values.name, targets, io, interrupts);
 }
 
-/** One experiment: overrides written, repro run in-process, params files restored whatever happens. */
-async function runOne(root: string, overrides: FileValues, name: string | undefined, reproArgv: readonly string[], io: CliIO): Promise<number> {
+/** One experiment: overrides written, a repro session run as the experiment, params files restored whatever happens. */
+async function runOne(root: string, overrides: FileValues, name: string | undefined, reproArgv: readonly string[], io: CliIO, interrupts: Interrupts): Promise<number> {
+  const opts = parseReproArgs(reproArgv);
+  if (opts === "help") {
+    io.stdout(REPRO_HELP);
+    return ExitCode.ok;
+  }
+  if (opts.watch) throw new UserError("pipe exp run: --watch cannot be an experiment's repro option");
   const applied = applyOverrides(root, overrides);
-  const onSignal = (signal: NodeJS.Signals): void => {
-    applied.restore();
-    // Only handler left (repro has removed its own): exit as the signal would have.
-    if (process.listenerCount(signal) <= 1) process.exit(130);
-  };
-  const onExit = (): void => applied.restore();
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  process.on("exit", onExit);
+  const removeHook = interrupts.onExit(() => applied.restore());
   try {
-    const { repro } = await import("./repro.js");
-    const { result: code, recorded } = await asExperiment(
-      { ...(name !== undefined ? { name } : {}), overrides },
-      () => repro(reproArgv, io),
-    );
-    let record: ExperimentRecord | undefined = recorded[recorded.length - 1];
-    if (record === undefined && code === ExitCode.ok) {
-      // Nothing ran or was restored (already up to date): record the run anyway, it is the experiment.
-      const project = await openProject(root);
-      record = await asExperiment({ ...(name !== undefined ? { name } : {}), overrides }, () =>
-        recordRun({ root, pipeline: project.pipeline, result: { failed: false, durationMs: 0, outcomes: new Map(), durations: new Map() }, env: io.env }),
-      ).then((r) => r.result);
+    const project = await requireProject(root);
+    const plan = planOrThrow(project, opts);
+    if (opts.dry) {
+      io.stdout(renderPredictions(await predictRun(plan, await requireStores(project.root))));
+      return ExitCode.ok;
     }
-    if (record !== undefined) io.stderr(`experiment ${record.name} recorded (${record.status})\n`);
+    const render = { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}) };
+    const { code, result } = await runRepro(project, plan, render, io, interrupts, { ...(name !== undefined ? { name } : {}), overrides });
+    if (result.experiment?.ok) io.stderr(`experiment ${result.experiment.value.name} recorded (${result.experiment.value.status})\n`);
     return code;
   } finally {
     applied.restore();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    process.off("exit", onExit);
+    removeHook();
   }
 }
 
@@ -194,7 +209,7 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
     return storedSide(storedValues(record));
   };
   const a = await experiment(positionals[0]);
-  const b = positionals[1] === undefined ? await sideFor(cmd, root, "workspace", declaredOf((await openProject(root)).pipeline)) : await experiment(positionals[1]);
+  const b = positionals[1] === undefined ? await sideFor(cmd, root, "workspace", declaredOf((await requireProject(root)).pipeline)) : await experiment(positionals[1]);
   const [p, m] = await Promise.all([compare(a, b, "params", { all: values.all }), compare(a, b, "metrics", { all: values.all })]);
   const labels = { oldLabel: a.label, newLabel: b.label, precision };
   if (format === "json") {

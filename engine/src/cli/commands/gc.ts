@@ -2,8 +2,7 @@
 import { parseArgs } from "node:util";
 import type { Digest } from "../../hashing/index.js";
 import { ExitCode, type Command } from "../io.js";
-import { requireRoot } from "../root.js";
-import { openWorkspace } from "../workspace.js";
+import { requireRoot, requireStores } from "../open.js";
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -17,7 +16,7 @@ export const gc: Command = async (argv, io) => {
     return ExitCode.ok;
   }
   const root = requireRoot(io.cwd);
-  const ws = await openWorkspace(root);
+  const ws = await requireStores(root);
   const keep = new Set<Digest>();
   for (const entry of Object.values(ws.lock.stages)) for (const out of entry.outs) keep.add(out.hash);
   const result = await ws.cache.gc(keep, { dry: values.dry });

@@ -1,14 +1,14 @@
 // `pipe metrics show|diff`: read the declared metrics files (workspace, git revisions or recorded
 // experiments), flatten them to dotted keys, render one table (plain, --md or --json).
-import { declaredOf, compare, comparedDeclared, isGitRepo, listCommits, revisionSide, snapshotOf, workspaceSide } from "../../metrics/index.js";
-import { defaultPipelineLoader } from "../../metrics/index.js";
+import { defaultPipelineLoader, isGitRepo, listCommits } from "../../git/index.js";
+import { declaredOf, compare, comparedDeclared, revisionSide, snapshotOf, workspaceSide } from "../../metrics/index.js";
 import { renderDiff, renderShow } from "../../render/metrics-table.js";
 import type { ShownRevision } from "../../render/metrics-table.js";
 import { finish, formatOptions, parseCommand, precisionOf, sideFor, tableFormat } from "../compare-options.js";
 import { dispatch } from "../subcommands.js";
 import { ExitCode, UserError } from "../io.js";
 import type { CliIO, Command } from "../io.js";
-import { openProject } from "../project.js";
+import { requireProject } from "../open.js";
 
 const HELP = `usage: pipe metrics show [--json|--md] [--all-commits] [--precision N]
        pipe metrics diff [A] [B] [--json|--md] [--all] [--precision N]
@@ -28,7 +28,7 @@ async function show(argv: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UserError(`${cmd}: unexpected argument "${positionals[0] ?? ""}"`);
   const format = tableFormat(cmd, values);
   const precision = precisionOf(cmd, values.precision);
-  const project = await openProject(io.cwd);
+  const project = await requireProject(io.cwd);
   const declared = declaredOf(project.pipeline);
   const ws = workspaceSide(project.root, declared);
   const revs: ShownRevision[] = [{ label: ws.label, snapshot: await snapshotOf(ws, "metrics", declared) }];
@@ -51,7 +51,7 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length > 2) throw new UserError(`${cmd}: expected at most two revisions, got ${positionals.length}`);
   const format = tableFormat(cmd, values);
   const precision = precisionOf(cmd, values.precision);
-  const project = await openProject(io.cwd);
+  const project = await requireProject(io.cwd);
   const declared = declaredOf(project.pipeline);
   const a = await sideFor(cmd, project.root, positionals[0], declared);
   const b = await sideFor(cmd, project.root, positionals[1] ?? "workspace", declared);

@@ -5,7 +5,7 @@ import { renderDiff } from "../../render/metrics-table.js";
 import { finish, formatOptions, parseCommand, precisionOf, sideFor, tableFormat } from "../compare-options.js";
 import { ExitCode, UserError } from "../io.js";
 import type { CliIO, Command } from "../io.js";
-import { openProject } from "../project.js";
+import { requireProject } from "../open.js";
 
 const HELP = `usage: pipe params diff [A] [B] [--json|--md] [--all] [--precision N]
 
@@ -34,7 +34,7 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
   const format = tableFormat(cmd, values);
   // Params are shown as written unless --precision is given (a 1e-6 learning rate must not print as 0).
   const precision = values.precision === undefined ? undefined : precisionOf(cmd, values.precision);
-  const project = await openProject(io.cwd);
+  const project = await requireProject(io.cwd);
   const declared = declaredOf(project.pipeline);
   const a = await sideFor(cmd, project.root, positionals[0], declared);
   const b = await sideFor(cmd, project.root, positionals[1] ?? "workspace", declared);

@@ -5,12 +5,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { ExpStore, recordReader } from "../../exp/index.js";
 import type { Declared, TreeReader } from "../../metrics/index.js";
-import { declaredOf, defaultPipelineLoader, isGitRepo, mergeDeclared, revisionSide, WORKSPACE, workspaceReader } from "../../metrics/index.js";
+import { defaultPipelineLoader, isGitRepo } from "../../git/index.js";
+import { declaredOf, mergeDeclared, revisionSide, WORKSPACE, workspaceReader } from "../../metrics/index.js";
 import { buildPlotsReport, DEFAULT_REPORT } from "../../plots/index.js";
 import { parseCommand } from "../compare-options.js";
 import { ExitCode, UserError } from "../io.js";
 import type { CliIO, Command } from "../io.js";
-import { openProject } from "../project.js";
+import { requireProject } from "../open.js";
 
 const HELP = `usage: pipe plots show [targets...] [-o FILE] [--open]
        pipe plots diff [revisions...] [-o FILE] [--open]
@@ -43,7 +44,7 @@ async function draw(sub: "show" | "diff", argv: readonly string[], io: CliIO): P
     io.stdout(HELP);
     return ExitCode.ok;
   }
-  const project = await openProject(io.cwd);
+  const project = await requireProject(io.cwd);
   const root = project.root;
   let declared = declaredOf(project.pipeline);
   let sides: TreeReader[];

@@ -1,11 +1,13 @@
 // `pipe repro [targets] [options]`: run the stale stages, in dependency order, in parallel where
-// the graph allows. Parses options, builds the plan, hands it to the executor, renders events.
+// the graph allows. Parses options, then: replay a still-valid up-to-date verdict, or open the
+// project, plan, and either predict (--dry) or run a session; renders what comes back.
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import type { PlanOptions } from "../../plan/index.js";
-import { replayIfUpToDate } from "../fresh-repro.js";
+import { findRoot } from "../../session/root.js";
+import { replayIfUpToDate } from "../../session/replay.js";
 import { ExitCode, UserError, type CliIO, type Command } from "../io.js";
-import { requireRoot } from "../root.js";
+import { makeReporter } from "../reporter.js";
 
 export const REPRO_HELP = `usage: pipe repro [targets...] [options]
 
@@ -20,6 +22,7 @@ options:
   -k, --keep-going     on a failure, skip only the stages that depend on it
       --no-run-cache   never restore outputs from the run cache; always run
       --json           print events as JSON lines on stdout
+      --log-dir DIR    also write each stage's output to DIR/<stage>.log
       --watch          after the run, re-run whenever a dependency changes
 `;
 
@@ -27,6 +30,7 @@ export interface ReproOptions extends PlanOptions {
   readonly dry: boolean;
   readonly json: boolean;
   readonly watch: boolean;
+  readonly logDir?: string;
 }
 
 export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
@@ -42,6 +46,7 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
       "keep-going": { type: "boolean", short: "k", default: false },
       "no-run-cache": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      "log-dir": { type: "string" },
       watch: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -63,6 +68,7 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
     dry: values.dry,
     json: values.json,
     watch: values.watch,
+    ...(values["log-dir"] !== undefined ? { logDir: values["log-dir"] } : {}),
   };
 }
 
@@ -73,20 +79,13 @@ export const repro: Command = async (argv, io: CliIO) => {
     return ExitCode.ok;
   }
   if (opts.watch) return (await import("../watch.js")).watchRepro(opts, io);
-  const replayed = replayIfUpToDate(requireRoot(io.cwd), opts, io);
-  if (replayed !== null) return replayed;
-  // The rest of the engine is loaded only when the stamp could not answer.
-  const [{ openProject }, { planRun }, { dryRun }, { executeRepro }] = await Promise.all([
-    import("../project.js"),
-    import("../../plan/index.js"),
-    import("../dry-run.js"),
-    import("../repro-session.js"),
-  ]);
-  const project = await openProject(io.cwd);
-  const plan = planRun(project.graph, opts);
-  if ("kind" in plan) {
-    throw new UserError(`pipe repro: unknown stage '${plan.target}' (stages: ${plan.known.join(", ")})`, ExitCode.usage);
+  const root = findRoot(io.cwd);
+  if (root !== null && !opts.dry && opts.logDir === undefined) {
+    const reporter = makeReporter(io, opts.json);
+    const replayed = replayIfUpToDate(root, { targets: opts.targets, force: opts.force, jobs: opts.jobs, sink: reporter.emit });
+    reporter.close();
+    if (replayed !== null) return ExitCode.ok;
   }
-  if (opts.dry) return dryRun(project, plan, io);
-  return executeRepro(project, plan, opts, io);
+  // The rest of the engine is loaded only when the stamp could not answer.
+  return (await import("../repro-once.js")).reproOnce(opts, io);
 };

@@ -1,10 +1,11 @@
 // `pipe status [--json]`: every stale stage with its reasons; fresh (and frozen) stages absent.
+// The same decision as `repro` (status/decision.ts), without the run-cache lookup: status tells
+// what is out of date, not how it would be brought back.
 import { parseArgs } from "node:util";
 import type { StaleReason } from "../../status/index.js";
-import { decide, describeReason, observe } from "../../status/index.js";
+import { decideStage, describeReason, observe } from "../../status/index.js";
 import { ExitCode, type Command } from "../io.js";
-import { openProject } from "../project.js";
-import { openWorkspace } from "../workspace.js";
+import { requireProject, requireStores } from "../open.js";
 
 export const status: Command = async (argv, io) => {
   const { values } = parseArgs({
@@ -15,16 +16,16 @@ export const status: Command = async (argv, io) => {
     io.stdout("usage: pipe status [--json]\n\nShow the stale stages and why each is stale.\n");
     return ExitCode.ok;
   }
-  const project = await openProject(io.cwd);
-  const ws = await openWorkspace(project.root);
-  const stale: [string, StaleReason[]][] = [];
+  const project = await requireProject(io.cwd);
+  const stores = await requireStores(project.root);
+  const stale: [string, readonly StaleReason[]][] = [];
   for (const name of project.graph.order) {
     const stage = project.graph.stage(name);
     if (stage.frozen) continue;
-    const reasons = decide(stage, await observe(stage, ws.hasher), ws.lock.stages[name]);
-    if (reasons.length > 0) stale.push([name, reasons]);
+    const d = decideStage({ stage, forced: false, useRunCache: false, obs: await observe(stage, stores.hasher), recorded: stores.lock.stages[name] });
+    if (d.kind === "run" || d.kind === "fail" || d.kind === "restore" || d.kind === "pending") stale.push([name, d.reasons]);
   }
-  await ws.hasher.flush();
+  await stores.hasher.flush();
   if (values.json) {
     io.stdout(`${JSON.stringify(Object.fromEntries(stale))}\n`);
   } else if (stale.length === 0) {

@@ -152,33 +152,33 @@ describe("formatDiagnostic", () => {
   });
 
   test("with a location whose file text is unknown: no snippet", () => {
-    const d = { severity: "warning", code: "x", message: "m", location: { file: "other.yaml", line: 3, col: 2 } } as const;
-    expect(formatDiagnostic(d, sources)).toBe("other.yaml:3:2 warning x: m");
+    const d = { severity: "warning", code: "cycle", message: "m", location: { file: "other.yaml", line: 3, col: 2 } } as const;
+    expect(formatDiagnostic(d, sources)).toBe("other.yaml:3:2 warning cycle: m");
   });
 
   test("tabs are kept in the underline padding; one ~ at least", () => {
-    const d = { severity: "error", code: "c", message: "m", location: { file: "f.yaml", line: 2, col: 2 } } as const;
-    expect(formatDiagnostic(d, sources)).toBe("f.yaml:2:2 error c: m\n  2 | \tb: 1\n    | \t~");
+    const d = { severity: "error", code: "bad-type", message: "m", location: { file: "f.yaml", line: 2, col: 2 } } as const;
+    expect(formatDiagnostic(d, sources)).toBe("f.yaml:2:2 error bad-type: m\n  2 | \tb: 1\n    | \t~");
   });
 
   test("related infos are indented with their own snippet", () => {
     const d = {
       severity: "error",
-      code: "c",
+      code: "bad-type",
       message: "m",
       location: { file: "f.yaml", line: 2, col: 2, endCol: 3 },
       related: [{ message: "first here", location: { file: "f.yaml", line: 1, col: 1, endCol: 2 } }],
     } as const;
     expect(formatDiagnostic(d, sources)).toBe(
-      ["f.yaml:2:2 error c: m", "  2 | \tb: 1", "    | \t~", "  f.yaml:1:1 info: first here", "    1 | a:", "      | ~"].join("\n"),
+      ["f.yaml:2:2 error bad-type: m", "  2 | \tb: 1", "    | \t~", "  f.yaml:1:1 info: first here", "    1 | a:", "      | ~"].join("\n"),
     );
   });
 
   test("count line", () => {
-    const e = { severity: "error", code: "c", message: "m" } as const;
-    const w = { severity: "warning", code: "c", message: "m" } as const;
+    const e = { severity: "error", code: "bad-type", message: "m" } as const;
+    const w = { severity: "warning", code: "bad-type", message: "m" } as const;
     expect(formatDiagnostics([], sources)).toBe("0 errors");
-    expect(formatDiagnostics([e], sources)).toBe("error c: m\n1 error");
+    expect(formatDiagnostics([e], sources)).toBe("error bad-type: m\n1 error");
     expect(formatDiagnostics([e, e, w], sources).split("\n").at(-1)).toBe("2 errors, 1 warning");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HashInfo } from "../../../src/hashing/index.js";
-import { decide, stageFingerprint, verdict, type Observation } from "../../../src/status/index.js";
+import { decide, decideStage, stageFingerprint, type DecisionInput, type Observation } from "../../../src/status/index.js";
 import { stage } from "../../helpers/stages.js";
 
 const info = (digest: string): HashInfo => ({ digest: digest as HashInfo["digest"], size: 1, isDir: false });
@@ -53,6 +53,10 @@ describe("stageFingerprint", () => {
   it("is stable across dep order and changes with any input", () => {
     const a = stageFingerprint(s, new Map([["data.csv", info("d1")]]));
     expect(a).toBe(stageFingerprint(s, new Map([["data.csv", info("d1")]])));
+    const two = stage("train", { cmd: "python train.py", deps: ["a.csv", "b.csv"], outs: ["model.bin"] });
+    const ab = stageFingerprint(two, new Map([["a.csv", info("x")], ["b.csv", info("y")]]));
+    expect(ab).toBe(stageFingerprint(two, new Map([["b.csv", info("y")], ["a.csv", info("x")]])));
+    expect(ab).not.toBe(stageFingerprint(two, new Map([["a.csv", info("y")], ["b.csv", info("x")]])));
     expect(a).not.toBe(stageFingerprint(s, new Map([["data.csv", info("d2")]])));
     const otherParam = stage("train", { cmd: "python train.py", deps: ["data.csv"], outs: ["model.bin"], params: { "params.yaml": { "train.lr": 0.2 } } });
     expect(a).not.toBe(stageFingerprint(otherParam, new Map([["data.csv", info("d1")]])));
@@ -62,28 +66,28 @@ describe("stageFingerprint", () => {
   });
 });
 
-describe("verdict", () => {
+describe("decideStage (the verdict of a stage's turn)", () => {
   const fresh = obs({ "data.csv": "d1" }, { "model.bin": "m1" });
   const stale = obs({ "data.csv": "d2" }, { "model.bin": "m1" });
+  const input = (o: Observation, extra: Partial<DecisionInput> = {}): DecisionInput => ({ stage: s, forced: false, useRunCache: true, obs: o, recorded, ...extra });
   it("is fresh when nothing changed and nothing forces it", () => {
-    expect(verdict(s, fresh, recorded, { forced: false, useRunCache: true })).toEqual({ kind: "fresh" });
+    expect(decideStage(input(fresh))).toEqual({ kind: "fresh" });
   });
   it("a stale stage may be restored from the run cache, unless the run cache is off", () => {
-    const v = verdict(s, stale, recorded, { forced: false, useRunCache: true });
-    expect(v).toMatchObject({ kind: "stale", reasons: [{ kind: "dep-modified", path: "data.csv" }], mayRestore: true });
-    expect(v.kind === "stale" && v.fingerprint).toBe(stageFingerprint(s, stale.deps));
-    expect(verdict(s, stale, recorded, { forced: false, useRunCache: false })).toMatchObject({ mayRestore: false });
+    const v = decideStage(input(stale));
+    expect(v).toMatchObject({ kind: "run", reasons: [{ kind: "dep-modified", path: "data.csv" }], noRestore: null });
+    expect(v.kind === "run" && v.consult).toBe(stageFingerprint(s, stale.deps));
+    expect(decideStage(input(stale, { useRunCache: false }))).toMatchObject({ consult: null, noRestore: "no-run-cache" });
   });
   it("a forced stage runs, never restores, and keeps its run-cache key", () => {
-    const v = verdict(s, fresh, recorded, { forced: true, useRunCache: true });
-    expect(v).toMatchObject({ kind: "stale", reasons: [], forced: true, mayRestore: false });
-    expect(v.kind === "stale" && v.fingerprint).not.toBeNull();
+    const v = decideStage(input(fresh, { forced: true }));
+    expect(v).toMatchObject({ kind: "run", reasons: [], forced: true, consult: null, noRestore: "forced" });
+    expect(v.kind === "run" && v.record).not.toBeNull();
   });
   it("always_changed never restores; a missing dep has no run-cache key", () => {
-    expect(verdict({ ...s, alwaysChanged: true }, fresh, recorded, { forced: false, useRunCache: true })).toMatchObject({ mayRestore: false });
-    expect(verdict(s, obs({ "data.csv": null }, { "model.bin": "m1" }), recorded, { forced: false, useRunCache: true })).toMatchObject({
-      fingerprint: null,
-      mayRestore: false,
-    });
+    expect(decideStage(input(fresh, { stage: { ...s, alwaysChanged: true } }))).toMatchObject({ consult: null, noRestore: "always-changed" });
+    const missing = decideStage(input(obs({ "data.csv": null }, { "model.bin": "m1" })));
+    expect(missing).toMatchObject({ kind: "fail", failure: { kind: "missing-dep", path: "data.csv" } });
+    expect("consult" in missing).toBe(false);
   });
 });

@@ -3,11 +3,12 @@
 import { describe, expect, it } from "vitest";
 import type { RelPath, Stage } from "../../../src/config/types.js";
 import type { ExecContext, LockEntry, RunEntry } from "../../../src/exec/index.js";
-import { runPlan } from "../../../src/exec/index.js";
+import { localExecutor, runPlan } from "../../../src/exec/index.js";
 import { buildGraph } from "../../../src/graph/index.js";
 import type { HashInfo, Hasher } from "../../../src/hashing/index.js";
 import { planRun, type Plan, type PlanOptions } from "../../../src/plan/index.js";
-import type { RunEvent } from "../../../src/report/index.js";
+import type { RunEventBody } from "../../../src/events/index.js";
+import { describeFailure } from "../../../src/report/index.js";
 import { pipeline, stage } from "../../helpers/stages.js";
 
 type Script = (files: Map<string, string>) => number | Promise<number>;
@@ -17,7 +18,7 @@ function world(stages: Stage[], scripts: Record<string, Script>) {
   const lock = new Map<string, LockEntry>();
   const objects = new Map<string, string>();
   const runs = new Map<string, RunEntry>();
-  const events: RunEvent[] = [];
+  const events: RunEventBody[] = [];
   const ran: string[] = [];
   let running = 0;
   let maxRunning = 0;
@@ -46,7 +47,7 @@ function world(stages: Stage[], scripts: Record<string, Script>) {
     },
     lock: { get: (n) => lock.get(n), set: async (n, e) => void lock.set(n, e) },
     fs: { remove: async (abs) => void files.delete(abs.replace("/project/", "")) },
-    spawn: async (req) => {
+    executor: localExecutor(async (req) => {
       const name = req.env.PIPE_STAGE as string;
       ran.push(name);
       running++;
@@ -55,7 +56,7 @@ function world(stages: Stage[], scripts: Record<string, Script>) {
       const code = await (scripts[name] ?? (() => 0))(files);
       running--;
       return { exitCode: code };
-    },
+    }),
     now: () => 0,
     env: {},
     emit: (e) => events.push(e),
@@ -129,7 +130,9 @@ describe("runPlan", () => {
     const w = world([stage("s", { outs: ["o"] })], { s: () => 0 });
     const r = await runPlan(w.plan(), w.ctx());
     expect(r.failed).toBe(true);
-    expect(w.events.find((e) => e.type === "stage-done")).toMatchObject({ outcome: "failed", message: "missing output: o" });
+    const done = w.events.find((e) => e.type === "stage-done");
+    expect(done).toMatchObject({ outcome: "failed", failure: { kind: "missing-output", path: "o" } });
+    expect(done?.type === "stage-done" && done.outcome === "failed" && describeFailure(done.failure)).toBe("missing output: o");
     expect(w.lock.size).toBe(0);
   });
 

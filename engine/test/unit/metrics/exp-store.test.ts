@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { ExpStore, newId, withLock } from "../../../src/exp/index.js";
+import { ExpStore, newId } from "../../../src/exp/index.js";
+import { withMutex as withLock } from "../../../src/files/mutex.js";
 import type { ExperimentRecord } from "../../../src/exp/index.js";
 
 const roots: string[] = [];

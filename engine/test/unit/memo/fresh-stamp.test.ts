@@ -1,8 +1,8 @@
 // Unit: the up-to-date stamp's format, its check against injected stats, and the recorder that
 // refuses to vouch for a path that changed while the run looked at it.
 import { describe, expect, it } from "vitest";
-import { decodeStamp, encodeStamp, stampHolds, type FreshStamp, type StatSig } from "../../../src/cache/fresh-stamp.js";
-import { recordStats, stampOf } from "../../../src/cache/stamp-recorder.js";
+import { decodeStamp, encodeStamp, stampHolds, type FreshStamp, type StatSig } from "../../../src/memo/fresh-stamp.js";
+import { recordStats, stampOf } from "../../../src/memo/stamp-recorder.js";
 import type { FileStat, HashFs } from "../../../src/hashing/fs.js";
 
 const stamp: FreshStamp = {

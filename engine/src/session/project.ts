@@ -1,24 +1,24 @@
-// Opening a project for a command: find its root, load and validate the pipeline, build the graph.
-// Diagnostics become one UserError carrying the formatted report and exit code 2.
+// Opening a project: find its root, load and validate the pipeline, build the graph. Every problem
+// comes back as data (diagnostics with the sources they point into), never as a throw.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readMemo, writeMemo } from "../cache/memo.js";
+import { readMemo, writeMemo } from "../memo/text-memo.js";
 import type { Pipeline, RelPath, Stage } from "../config/types.js";
-import { formatDiagnostics } from "../diagnostics/index.js";
-import type { Diagnostic } from "../diagnostics/types.js";
+import type { Diagnostic, Result } from "../diagnostics/types.js";
 import { buildGraph, type PipelineGraph } from "../graph/index.js";
-import { ExitCode, UserError } from "./io.js";
-import { requireRoot } from "./root.js";
+import { findRoot } from "./root.js";
 
+/** A validated project: where it is, its pipeline and the graph built from it. */
 export interface Project {
   readonly root: string;
   readonly pipeline: Pipeline;
   readonly graph: PipelineGraph;
 }
 
-function diagnosticsError(list: readonly Diagnostic[], sources: ReadonlyMap<string, string>): UserError {
-  return new UserError(formatDiagnostics(list, sources).trimEnd(), ExitCode.badPipeline);
-}
+/** Why a project could not be opened. */
+export type ProjectError =
+  | { readonly kind: "no-project"; readonly cwd: string }
+  | { readonly kind: "invalid"; readonly root: string; readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string> };
 
 /** The memo name for a checked pipeline; the version makes a new engine re-validate. */
 const PIPELINE_MEMO = "pipeline-v1";
@@ -52,20 +52,27 @@ async function loadChecked(root: string): Promise<{ pipeline: Pipeline | null; d
   return report;
 }
 
-export async function openProject(cwd: string): Promise<Project> {
-  const root = requireRoot(cwd);
+/** The project at or above `cwd`: its pipeline validated and its graph built, or every problem at once. */
+export async function openProject(cwd: string): Promise<Result<Project, ProjectError>> {
+  const root = findRoot(cwd);
+  if (root === null) return { ok: false, error: { kind: "no-project", cwd } };
+  return openProjectAt(root);
+}
+
+/** As openProject, for a known root. */
+export async function openProjectAt(root: string): Promise<Result<Project, ProjectError>> {
   const report = await loadChecked(root);
   const configErrors = report.diagnostics.filter((d) => d.severity === "error");
   const pipeline = report.pipeline;
-  if (pipeline === null) throw diagnosticsError(report.diagnostics, sourcesOf(report.diagnostics, root));
+  if (pipeline === null) return { ok: false, error: { kind: "invalid", root, diagnostics: report.diagnostics, sources: sourcesOf(report.diagnostics, root) } };
   const built = buildGraph(pipeline, { exists: listingExists(root) });
-  if (configErrors.length === 0 && built.ok) return { root, pipeline, graph: built.value };
+  if (configErrors.length === 0 && built.ok) return { ok: true, value: { root, pipeline, graph: built.value } };
   // Report every problem at once: the graph checks ran on the stages that did validate. A dep
   // may look unproduced only because its producer was rejected, so `missing-dep` waits for a
   // pipeline without config errors.
   const graphErrors = built.ok ? [] : built.error.filter((d) => configErrors.length === 0 || d.code !== "missing-dep");
   const all = [...report.diagnostics, ...graphErrors].sort(byLocation);
-  throw diagnosticsError(all, pipeline.sources);
+  return { ok: false, error: { kind: "invalid", root, diagnostics: all, sources: pipeline.sources } };
 }
 
 /**

@@ -1,18 +1,16 @@
-// The effectful pieces a command needs over a project's workspace: the stat-cached hasher, the
-// content-addressed cache and the recorded lock. One place builds them for every command.
+// The stores a project's commands work through: the stat-cached hasher, the content-addressed
+// cache and pipeline.lock as recorded. One place opens them for every command and the session.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCache, type Cache } from "../cache/index.js";
-import { formatDiagnostics } from "../diagnostics/index.js";
 import { createHasher, type Hasher } from "../hashing/index.js";
 import type { HashFs } from "../hashing/fs.js";
-import { readMemo, writeMemo } from "../cache/memo.js";
+import { readMemo, writeMemo } from "../memo/text-memo.js";
 import type { Diagnostic, Result } from "../diagnostics/types.js";
 import type { LockFile } from "../lock/index.js";
 import { emptyLock, LOCK_FILE } from "../lock/types.js";
-import { ExitCode, UserError } from "./io.js";
 
-export interface Workspace {
+export interface Stores {
   readonly hasher: Hasher;
   readonly cache: Cache;
   readonly lock: LockFile;
@@ -36,11 +34,21 @@ export async function readLockMemo(root: string): Promise<Result<LockFile, Diagn
   return parsed;
 }
 
-export async function openWorkspace(
-  root: string,
-  onWarning: (message: string) => void = () => {},
-  fs?: HashFs,
-): Promise<Workspace> {
+/** pipeline.lock could not be read: the diagnostic, with the text it points into. */
+export interface StoresError {
+  readonly kind: "bad-lock";
+  readonly diagnostic: Diagnostic;
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+export interface StoresOptions {
+  /** Non-fatal problems of the cache (a corrupt run-cache entry). */
+  readonly onWarning?: (message: string) => void;
+  /** The file system the hasher stats and reads through (the up-to-date stamp records it). */
+  readonly fs?: HashFs;
+}
+
+export async function openStores(root: string, opts: StoresOptions = {}): Promise<Result<Stores, StoresError>> {
   const lock = await readLockMemo(root);
   if (!lock.ok) {
     const file = lock.error.location?.file ?? LOCK_FILE;
@@ -50,9 +58,9 @@ export async function openWorkspace(
     } catch {
       /* printed without the source line */
     }
-    throw new UserError(formatDiagnostics([lock.error], sources).trimEnd(), ExitCode.badPipeline);
+    return { ok: false, error: { kind: "bad-lock", diagnostic: lock.error, sources } };
   }
-  const hasher = createHasher({ root, statePath: join(root, ".cache", "state.json"), ...(fs === undefined ? {} : { fs }) });
-  const cache = createCache({ root, hasher, onWarning });
-  return { hasher, cache, lock: lock.value };
+  const hasher = createHasher({ root, statePath: join(root, ".cache", "state.json"), ...(opts.fs === undefined ? {} : { fs: opts.fs }) });
+  const cache = createCache({ root, hasher, onWarning: opts.onWarning ?? ((): void => undefined) });
+  return { ok: true, value: { hasher, cache, lock: lock.value } };
 }

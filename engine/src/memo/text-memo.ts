@@ -4,7 +4,8 @@
 // YAML parse that diagnostics need). Best effort: any problem is a miss, never an error.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { digestString, writeTextAtomic } from "../hashing/index.js";
+import { writeTextAtomic } from "../files/atomic-write.js";
+import { digestString } from "../hashing/index.js";
 
 /** Bumped whenever the shape of a memoized value changes. */
 const MEMO_VERSION = 1;

@@ -1,44 +1,8 @@
-// Reading project files at a git revision (`git show REV:./path`) or in the workspace, behind one
-// small interface, so metrics/params/plots compare any two trees in any clone.
+// Git plumbing: every `git` call pipe makes (resolve a revision, show a file at a commit, the
+// working tree's state, the commit list), each a Result, never a throw.
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Result } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
-
-/** One side of a comparison: a way to read root-relative files as they were there. */
-export interface TreeReader {
-  /** What the user called it: `HEAD`, `v1`, `workspace`. */
-  readonly label: string;
-  /** The file's text, or undefined when it does not exist on that side. */
-  readText(relPath: string): Promise<string | undefined>;
-}
-
-export const WORKSPACE = "workspace";
-
-export function workspaceReader(root: string): TreeReader {
-  return {
-    label: WORKSPACE,
-    readText: async (relPath) => {
-      try {
-        return await readFile(join(root, relPath), "utf8");
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
-
-/** Reads files of `commit` (a resolved sha) relative to `root`, which may be a subfolder of the repo. */
-export function gitReader(root: string, commit: string, label: string = commit): TreeReader {
-  return {
-    label,
-    readText: async (relPath) => {
-      const r = await git(root, ["show", `${commit}:./${relPath}`]);
-      return r.ok ? r.value : undefined;
-    },
-  };
-}
 
 /** True when `root` lies inside a git work tree (and git is installed). */
 export async function isGitRepo(root: string): Promise<boolean> {
@@ -63,6 +27,12 @@ export async function gitState(root: string): Promise<{ commit: string | null; d
     commit: head.ok && head.value.trim() !== "" ? head.value.trim() : null,
     dirty: status.ok ? status.value.trim() !== "" : false,
   };
+}
+
+/** A file's text at `commit` (`git show COMMIT:./path`, relative to `root`), or undefined. */
+export async function showFile(root: string, commit: string, relPath: string): Promise<string | undefined> {
+  const r = await git(root, ["show", `${commit}:./${relPath}`]);
+  return r.ok ? r.value : undefined;
 }
 
 function git(cwd: string, args: readonly string[]): Promise<Result<string, string>> {

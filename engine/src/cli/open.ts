@@ -1,0 +1,41 @@
+// The CLI's side of opening a project and its stores: the session API returns problems as data;
+// here they become one UserError each (diagnostics printed with their source lines, exit 2).
+import { resolve } from "node:path";
+import { formatDiagnostics } from "../diagnostics/index.js";
+import { findRoot, openProject, openStores, type Project, type ProjectError, type Stores, type StoresError } from "../index.js";
+import { ExitCode, UserError } from "./io.js";
+
+export function projectError(e: ProjectError): UserError {
+  switch (e.kind) {
+    case "no-project":
+      return new UserError(`no pipeline.yaml (or dvc.yaml) in ${resolve(e.cwd)} or any folder above it`, ExitCode.usage);
+    case "invalid":
+      return new UserError(formatDiagnostics(e.diagnostics, e.sources).trimEnd(), ExitCode.badPipeline);
+    default: {
+      const never: never = e;
+      throw new Error(`unknown project error ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export function storesError(e: StoresError): UserError {
+  return new UserError(formatDiagnostics([e.diagnostic], e.sources).trimEnd(), ExitCode.badPipeline);
+}
+
+export function requireRoot(cwd: string): string {
+  const root = findRoot(cwd);
+  if (root === null) throw projectError({ kind: "no-project", cwd });
+  return root;
+}
+
+export async function requireProject(cwd: string): Promise<Project> {
+  const opened = await openProject(cwd);
+  if (!opened.ok) throw projectError(opened.error);
+  return opened.value;
+}
+
+export async function requireStores(root: string, onWarning?: (message: string) => void): Promise<Stores> {
+  const opened = await openStores(root, onWarning === undefined ? {} : { onWarning });
+  if (!opened.ok) throw storesError(opened.error);
+  return opened.value;
+}

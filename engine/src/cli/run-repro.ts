@@ -1,0 +1,56 @@
+// The CLI's half of a repro, shared by `repro`, `repro --watch` and `exp run`: build the sinks
+// (terminal or --json, plus per-stage logs with --log-dir), call the session, render what came
+// back (another repro holding the project, the experiment warning), and map it to an exit code.
+import { describeHolder } from "../files/holder.js";
+import { fanOut, runSession, type EventSink, type ExperimentSpec, type Plan, type Project, type SessionResult } from "../index.js";
+import { stageLogSink } from "../report/index.js";
+import { ExitCode, UserError, type CliIO } from "./io.js";
+import type { Interrupts } from "./interrupts.js";
+import { storesError } from "./open.js";
+import { makeReporter } from "./reporter.js";
+
+export interface ReproRender {
+  readonly json: boolean;
+  /** Also keep each stage's output in `<dir>/<stage>.log`. */
+  readonly logDir?: string;
+}
+
+/** Runs the session; returns its result and exit code, or throws UserError (busy, bad lock). */
+export async function runRepro(
+  project: Project,
+  plan: Plan,
+  render: ReproRender,
+  io: CliIO,
+  interrupts: Interrupts,
+  experiment?: ExperimentSpec,
+): Promise<{ readonly code: number; readonly result: SessionResult }> {
+  const reporter = makeReporter(io, render.json);
+  const sinks: EventSink[] = [reporter.emit];
+  if (render.logDir !== undefined) sinks.push(stageLogSink(render.logDir));
+  try {
+    const session = await runSession({
+      project,
+      plan,
+      sink: fanOut(...sinks),
+      signal: interrupts.signal,
+      env: io.env,
+      ...(experiment !== undefined ? { experiment } : {}),
+    });
+    if (!session.ok) {
+      const e = session.error;
+      if (e.kind === "bad-lock") throw storesError(e);
+      const who = e.holder === null ? "holder unknown" : describeHolder(e.holder);
+      const hint =
+        e.liveness === "elsewhere"
+          ? `; it runs on another host, which pipe cannot check from here: if it has stopped, delete ${e.path}`
+          : "; wait for it or stop it";
+      throw new UserError(`pipe repro: another pipe repro (${who}) is running in this project (${e.path})${hint}`, ExitCode.stageFailed);
+    }
+    const result = session.value;
+    if (result.experiment !== undefined && !result.experiment.ok) io.stderr(`warning: could not record the experiment: ${result.experiment.error}\n`);
+    const code = result.run.interrupted ? ExitCode.interrupted : result.run.failed ? ExitCode.stageFailed : ExitCode.ok;
+    return { code, result };
+  } finally {
+    reporter.close();
+  }
+}

@@ -1,0 +1,41 @@
+// Sentences for the data a run's events carry: why a stage failed, why it was skipped.
+// Exhaustive switches: a new kind of failure does not compile until it has its sentence.
+import type { SkipReason, StageFailure } from "../events/index.js";
+
+export function describeFailure(f: StageFailure): string {
+  switch (f.kind) {
+    case "exit-code":
+      return `'${f.command}' exited with code ${f.code}`;
+    case "signal":
+      return `'${f.command}' was killed by ${f.signal}`;
+    case "spawn-error":
+      return `could not run '${f.command}': ${f.error}`;
+    case "missing-output":
+      return `missing output: ${f.path}`;
+    case "missing-dep":
+      return `dependency missing: ${f.path}`;
+    case "interrupted":
+      return "interrupted";
+    case "internal":
+      return f.message;
+    default: {
+      const never: never = f;
+      throw new Error(`unknown failure ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export function describeSkip(s: SkipReason): string {
+  switch (s.kind) {
+    case "upstream-failed":
+      return `upstream stage '${s.stage}' failed`;
+    case "upstream-skipped":
+      return `upstream stage '${s.stage}' was skipped`;
+    case "run-stopped":
+      return "not started: the run stopped";
+    default: {
+      const never: never = s;
+      throw new Error(`unknown skip reason ${JSON.stringify(never)}`);
+    }
+  }
+}
