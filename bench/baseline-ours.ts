@@ -2,10 +2,11 @@
 // JSON line of timings and scores (called by baseline-vs-sklearn.py with the same params as sklearn).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fitLogReg, predictProbaCsr } from "../stages/lib/logreg.js";
-import { argmaxRows, summarize } from "../stages/lib/metrics.js";
-import { paperText } from "../stages/lib/paper.js";
-import { fitTfidf, transformTfidf } from "../stages/lib/tfidf.js";
+import { fitLogReg, predictProbaCsr } from "#baseline/logreg.js";
+import { argmaxRows, summarize } from "#common/metrics.js";
+import { paperText } from "#model-contract/paper.js";
+import { fitTfidf } from "#baseline/tfidf-fit.js";
+import { transformTfidf } from "#model-contract/tfidf.js";
 
 interface Row {
   readonly title: string;

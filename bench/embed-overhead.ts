@@ -1,4 +1,4 @@
-// Embedder overhead: docs/s of lib/embedder.ts (tensor building, transformers.js model call, pooling; and with
+// Embedder overhead: docs/s of transformer/embedder.ts (tensor building, transformers.js model call, pooling; and with
 // tokenization) against raw InferenceSession.run of the same ONNX model on the same, pre-built
 // batches. Prints figures; asserts nothing. The tokenizer's word caches are warm in the interleaved
 // figures (best of reps); the cold line tokenizes the docs once with a fresh tokenizer.
@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
-import { writeRandomBackbone } from "../stages/lib/distilbert-random.js";
-import { loadEmbedder, planBatches, sessionOptionsFor } from "../stages/lib/embedder.js";
-import { mirrorModelDir } from "../stages/lib/mirror.js";
-import { loadPaperTokenizer } from "../stages/lib/paper-tokenizer.js";
+import { writeRandomBackbone } from "#transformer/distilbert-random.js";
+import { loadEmbedder, planBatches, sessionOptionsFor } from "#transformer/embedder.js";
+import { mirrorModelDir } from "#common/mirror.js";
+import { loadPaperTokenizer } from "#model-contract/paper-tokenizer.js";
 
 const { values } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
 // 3072) and seeded random weights: the compute and memory cost of serving real DistilBERT, which is
 // what the serving targets are about, measurable here although the pretrained weights are not.
 //   npx tsx bench/full-size-export.ts OUT_DIR [--max-length 512]
-import { mirrorTokenizerDir, writeTinyTransformerExport } from "../serve/src/tiny-export.js";
+import { mirrorTokenizerDir, writeTinyTransformerExport } from "../serve/test/fixtures/tiny-export.js";
 
 const out = process.argv[2];
 if (out === undefined) {

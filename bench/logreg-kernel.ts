@@ -3,14 +3,14 @@
 //
 //   tsx bench/logreg-kernel.ts [--passes 3] [--threads N] [--fit ITERS] [--C 10] [--max-features 100000] [--rebuild]
 //
-// Pass 0 includes the workers' start. --rebuild after changing tfidf.ts: the cache knows only max_features.
+// Pass 0 includes the workers' start. --rebuild after changing the TF-IDF code: the cache knows only max_features.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { byFrequency, fitLogReg } from "../stages/lib/logreg.js";
-import { makeEvaluator } from "../stages/lib/logreg-objective.js";
-import { paperText } from "../stages/lib/paper.js";
-import type { Csr } from "../stages/lib/sparse.js";
-import { fitTfidf } from "../stages/lib/tfidf.js";
+import { byFrequency, fitLogReg } from "#baseline/logreg.js";
+import { makeEvaluator } from "#baseline/logreg-objective.js";
+import { paperText } from "#model-contract/paper.js";
+import type { Csr } from "#model-contract/csr.js";
+import { fitTfidf } from "#baseline/tfidf-fit.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {

@@ -11,10 +11,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readCsvGz } from "../stages/lib/csv.js";
-import { readCard } from "../serve/src/card.js";
+import { readCsvGz } from "#common/csv.js";
+import { readCard } from "#model-contract/export-card.js";
 import { quantizeExport } from "../serve/src/quantize.js";
-import { mirrorTokenizerDir, writeTinyBaselineExport, writeTinyTransformerExport } from "../serve/src/tiny-export.js";
+import { mirrorTokenizerDir, writeTinyBaselineExport, writeTinyTransformerExport } from "../serve/test/fixtures/tiny-export.js";
 
 interface AutocannonResult {
   requests: { average: number; total: number };

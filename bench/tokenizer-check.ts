@@ -1,15 +1,15 @@
-// Checks stages/lib/wordpiece.ts against transformers.js on every paper of the mirror: the pipeline's
+// Checks stages/lib/model-contract/wordpiece.ts against transformers.js on every paper of the mirror: the pipeline's
 // truncated ids (title + " " + summary, as the split stage trims them) and, on a sample, the whole
 // ids; prints the mismatches (first few in full) and docs/s of each. Exit status 1 on any mismatch.
 // Usage: tsx bench/tokenizer-check.ts [--max-length 128] [--full-every 20] [--limit N]
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { AutoTokenizer } from "@huggingface/transformers";
-import { readCsvGz } from "../stages/lib/csv.js";
-import { mirrorModelDir, mirrorRoot } from "../stages/lib/mirror.js";
-import { paperText } from "../stages/lib/paper.js";
-import { paperTokenIds, type Encode } from "../stages/lib/paper-tokenizer.js";
-import { loadWordPiece } from "../stages/lib/wordpiece.js";
+import { readCsvGz } from "#common/csv.js";
+import { mirrorModelDir, mirrorRoot } from "#common/mirror.js";
+import { paperText } from "#model-contract/paper.js";
+import { paperTokenIds, type Encode } from "#model-contract/paper-tokenizer.js";
+import { loadWordPiece } from "#model-contract/wordpiece.js";
 
 const { values } = parseArgs({
   options: {

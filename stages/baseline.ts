@@ -1,13 +1,14 @@
 // Stage `baseline`: TF-IDF features + multinomial logistic regression on the train split; writes
 // artifacts/baseline/ (model.json + weights.bin) and metrics/baseline.json.
 import { join } from "node:path";
-import { makeBaselineModel, saveBaselineModel } from "./lib/baseline-model.js";
-import { readJson, readJsonlAll, runStage, StageError, writeJsonAtomic } from "./lib/io.js";
-import { fitLogReg, predictProbaCsr } from "./lib/logreg.js";
-import { argmaxRows, summarize } from "./lib/metrics.js";
-import { projectRoot, readParamGroup } from "./lib/params.js";
-import { paperText } from "./lib/paper.js";
-import { fitTfidf, transformTfidf, type TfidfConfig } from "./lib/tfidf.js";
+import { makeBaselineModel, saveBaselineModel } from "#model-contract/baseline-model.js";
+import { readJson, readJsonlAll, runStage, StageError, writeJsonAtomic } from "#common/io.js";
+import { fitLogReg, predictProbaCsr } from "#baseline/logreg.js";
+import { argmaxRows, summarize } from "#common/metrics.js";
+import { projectRoot, readParamGroup } from "#common/params.js";
+import { paperText } from "#model-contract/paper.js";
+import { fitTfidf } from "#baseline/tfidf-fit.js";
+import { transformTfidf, type TfidfConfig } from "#model-contract/tfidf.js";
 
 export interface BaselineParams {
   readonly ngram_max: number;

@@ -7,10 +7,10 @@ import { isAbsolute, join, resolve } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
-import { StageError, runStage, tempPathFor } from "./lib/io.js";
-import { mirrorRoot } from "./lib/mirror.js";
-import { projectRoot, readParamGroup } from "./lib/params.js";
-import { createProgress } from "./lib/progress.js";
+import { StageError, runStage, tempPathFor } from "#common/io.js";
+import { mirrorRoot } from "#common/mirror.js";
+import { projectRoot, readParamGroup } from "#common/params.js";
+import { createProgress } from "#common/progress.js";
 
 export const RAW_FILE = "data/raw/arxiv-papers.csv.gz";
 const MIRROR_FILE = "arxiv/arxiv-papers.csv.gz";

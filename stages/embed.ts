@@ -4,12 +4,12 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadEmbedder } from "./lib/embedder.js";
-import { paperText } from "./lib/paper.js";
-import { StageError, readJsonlAll, runStage, writeFileAtomic, writeJsonAtomic } from "./lib/io.js";
-import { projectRoot, readParamGroup } from "./lib/params.js";
-import { createProgress } from "./lib/progress.js";
-import { mulberry32, shuffleInPlace } from "./lib/random.js";
+import { loadEmbedder } from "#transformer/embedder.js";
+import { paperText } from "#model-contract/paper.js";
+import { StageError, readJsonlAll, runStage, writeFileAtomic, writeJsonAtomic } from "#common/io.js";
+import { projectRoot, readParamGroup } from "#common/params.js";
+import { createProgress } from "#common/progress.js";
+import { mulberry32, shuffleInPlace } from "#common/random.js";
 
 export interface EmbedParams {
   max_length: number;

@@ -4,18 +4,17 @@
 import { join, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { toCsv } from "./lib/csv.js";
-import { StageError, readJson, readJsonlAll, runStage, writeFileAtomic, writeJsonAtomic } from "./lib/io.js";
-import { projectRoot, readParamGroup } from "./lib/params.js";
-import { argmaxRows, majorityFloor, summarize, topKAccuracy } from "./lib/metrics.js";
-import type { ClassScores } from "./lib/metrics.js";
-import { loadBaselineModel, predictProbaFlat } from "./lib/baseline-model.js";
-import { loadHead, predictProba as headPredictProba } from "./lib/head-model.js";
+import { toCsv } from "#common/csv.js";
+import { StageError, readJson, readJsonlAll, runStage, writeFileAtomic, writeJsonAtomic } from "#common/io.js";
+import { projectRoot, readParamGroup } from "#common/params.js";
+import { argmaxRows, majorityFloor, summarize, topKAccuracy } from "#common/metrics.js";
+import type { ClassScores } from "#common/metrics.js";
+import { loadBaselineModel, predictProbaFlat } from "#model-contract/baseline-model.js";
+import { MODEL_NAMES, type ModelName } from "#model-contract/export-card.js";
+import { loadHead, predictProba as headPredictProba } from "#model-contract/head-model.js";
 
 export const EVAL_SPLITS = ["val", "test"] as const;
 export type EvalSplit = (typeof EVAL_SPLITS)[number];
-export const MODEL_NAMES = ["baseline", "distilbert"] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
 
 interface Paper {
   id: string;

@@ -5,38 +5,26 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXPORT_INPUTS, EXPORT_OUTPUT, buildExportGraph } from "./lib/export-graph.js";
-import type { HeadJson } from "./lib/export-graph.js";
-import { StageError, readJson, runStage, sha256File, writeJsonAtomic } from "./lib/io.js";
-import { projectRoot, readParams } from "./lib/params.js";
+import { StageError, readJson, runStage, sha256File, writeJsonAtomic } from "#common/io.js";
+import { projectRoot, readParams } from "#common/params.js";
+import {
+  BASELINE_FILES,
+  EXPORT_FORMAT,
+  EXPORT_INPUTS,
+  EXPORT_OUTPUT,
+  EXPORT_TOKENIZER_FILES,
+  MODEL_NAMES,
+  type ExportCard,
+  type ModelName,
+} from "#model-contract/export-card.js";
+import type { HeadJson } from "#model-contract/head-model.js";
+import { buildExportGraph } from "#transformer/export-graph.js";
 
-export const EXPORT_FORMAT = "pipe-export/1";
-export type ModelName = "baseline" | "distilbert";
-const MODELS: readonly ModelName[] = ["baseline", "distilbert"];
-const TOKENIZER_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt"] as const;
 /** The params groups that shaped each model, copied into its card. */
 const PARAM_GROUPS: Record<ModelName, readonly string[]> = {
   baseline: ["split", "baseline"],
   distilbert: ["split", "model", "distilbert", "train"],
 };
-
-/** artifacts/export/card.json: what a consumer needs to load and trust the package. */
-export interface ExportCard {
-  format: typeof EXPORT_FORMAT;
-  name: ModelName;
-  kind: "transformer" | "baseline";
-  labels: string[];
-  files: Record<string, { sha256: string; bytes: number }>;
-  pretrained: boolean;
-  max_length?: number;
-  inputs?: readonly string[];
-  output?: string;
-  metrics: unknown;
-  params: Record<string, unknown>;
-  data_digest: string;
-  lock_digest: string | null;
-  created: string;
-}
 
 interface EvalJson {
   champion: ModelName;
@@ -54,7 +42,7 @@ async function writeModel(root: string, model: ModelName, dir: string): Promise<
   await mkdir(dir, { recursive: true });
   if (model === "baseline") {
     const src = join(root, "artifacts/baseline");
-    for (const f of ["model.json", "weights.bin"]) await copyFile(need(join(src, f), "the baseline model"), join(dir, f));
+    for (const f of BASELINE_FILES) await copyFile(need(join(src, f), "the baseline model"), join(dir, f));
     return { kind: "baseline", pretrained: false };
   }
   const backbone = join(root, "artifacts/backbone");
@@ -65,7 +53,7 @@ async function writeModel(root: string, model: ModelName, dir: string): Promise<
   } catch (err) {
     throw new StageError(`cannot build the export graph: ${(err as Error).message}`);
   }
-  for (const f of TOKENIZER_FILES) {
+  for (const f of EXPORT_TOKENIZER_FILES) {
     if (existsSync(join(backbone, f))) await copyFile(join(backbone, f), join(dir, f));
     else if (f !== "vocab.txt") throw new StageError(`missing ${join(backbone, f)} (tokenizer file of the backbone)`);
   }
@@ -96,7 +84,7 @@ async function main(): Promise<void> {
   if (exp.both !== undefined && typeof exp.both !== "boolean") throw new StageError(`export.both must be true or false, got ${JSON.stringify(exp.both)}`);
   const evalJson = await readJson<EvalJson>(join(root, "metrics/eval.json"));
   const champion = evalJson.champion;
-  if (!MODELS.includes(champion)) throw new StageError(`metrics/eval.json: unknown champion ${JSON.stringify(champion)}`);
+  if (!MODEL_NAMES.includes(champion)) throw new StageError(`metrics/eval.json: unknown champion ${JSON.stringify(champion)}`);
   const labels = await readJson<string[]>(join(root, "data/processed/labels.json"));
   const data = await sha256File(need(join(root, "data/raw/arxiv-papers.csv.gz"), "the raw data"));
   const lockPath = join(root, "pipeline.lock");
@@ -107,7 +95,7 @@ async function main(): Promise<void> {
   const staging = `${outDir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   try {
-    const models = exp.both === true ? [champion, ...MODELS.filter((m) => m !== champion)] : [champion];
+    const models = exp.both === true ? [champion, ...MODEL_NAMES.filter((m) => m !== champion)] : [champion];
     for (const model of models) {
       const dir = model === champion ? staging : join(staging, model);
       const part = await writeModel(root, model, dir);

@@ -6,10 +6,10 @@ import { mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TOKENIZER_FILES, validateSizes, writeRandomBackbone } from "./lib/distilbert-random.js";
-import { StageError, runStage, writeJsonAtomic } from "./lib/io.js";
-import { mirrorModelDir } from "./lib/mirror.js";
-import { projectRoot, readParamGroup } from "./lib/params.js";
+import { TOKENIZER_FILES, validateSizes, writeRandomBackbone } from "#transformer/distilbert-random.js";
+import { StageError, runStage, writeJsonAtomic } from "#common/io.js";
+import { mirrorModelDir } from "#common/mirror.js";
+import { projectRoot, readParamGroup } from "#common/params.js";
 
 export interface ModelParams {
   name: string;

@@ -6,10 +6,10 @@ import { rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { readCsvGz } from "./lib/csv.js";
-import { JsonlWriter, StageError, runStage, writeJsonAtomic } from "./lib/io.js";
-import { projectRoot, readParamGroup } from "./lib/params.js";
-import { createProgress } from "./lib/progress.js";
+import { readCsvGz } from "#common/csv.js";
+import { JsonlWriter, StageError, runStage, writeJsonAtomic } from "#common/io.js";
+import { projectRoot, readParamGroup } from "#common/params.js";
+import { createProgress } from "#common/progress.js";
 
 export const SPLITS = ["train", "val", "test"] as const;
 export type SplitName = (typeof SPLITS)[number];

@@ -175,15 +175,15 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
   const counted = new WeakSet<FastifyRequest>();
   app.addHook("onRequest", async (req) => {
     counted.add(req);
-    metrics.inFlight.inc(1);
+    metrics.inFlight.inc();
   });
   const finish = (req: FastifyRequest, reply: FastifyReply): void => {
     if (!counted.delete(req)) return;
-    metrics.inFlight.inc(-1);
+    metrics.inFlight.dec();
     const route = req.routeOptions.url ?? "unmatched";
     const status = String(reply.statusCode);
-    metrics.requests.inc({ route, method: req.method, status });
-    metrics.latency.observe(reply.elapsedTime / 1000, { route });
+    metrics.requests.inc({ method: req.method, route, status });
+    metrics.latency.observe({ route }, reply.elapsedTime / 1000);
     req.log.info({ method: req.method, url: req.url, route, status: reply.statusCode, latency_ms: Math.round(reply.elapsedTime * 100) / 100 }, "request");
   };
   app.addHook("onResponse", async (req, reply) => finish(req, reply));
@@ -198,7 +198,7 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
     return payload;
   });
   app.addHook("onRequestAbort", async (req) => {
-    if (counted.delete(req)) metrics.inFlight.inc(-1);
+    if (counted.delete(req)) metrics.inFlight.dec();
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -245,7 +245,7 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
   });
   app.get("/metrics", async (_req, reply) => {
     if (batcher !== undefined) metrics.queued.set(batcher.queued);
-    return reply.type("text/plain; version=0.0.4; charset=utf-8").send(metrics.render());
+    return reply.type(metrics.contentType).send(await metrics.render());
   });
   const docs = async () => openApiDocument({ maxBatchItems: opts.maxBatchItems, bodyLimit: opts.bodyLimit, version: model?.predictor.version ?? "unloaded" });
   app.get("/docs", docs);
@@ -264,7 +264,7 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
         },
       });
       metrics.modelLoad.set(m.loadMs / 1000);
-      metrics.modelInfo.set(1, { kind: m.predictor.kind, version: m.predictor.version });
+      metrics.modelInfo.set({ kind: m.predictor.kind, version: m.predictor.version }, 1);
     },
     idle: () => batcher?.idle() ?? Promise.resolve(),
   };

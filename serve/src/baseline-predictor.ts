@@ -1,8 +1,8 @@
-// The baseline Predictor: TF-IDF + logistic regression loaded by the pipeline's own
-// `stages/lib/baseline-model.ts`, so serving scores exactly as evaluation does.
+// The baseline Predictor: TF-IDF + logistic regression loaded and run by the model contract's
+// `baseline-model.ts` (stages/lib/model-contract/), so serving scores exactly as evaluation does.
 import { resolve } from "node:path";
-import { loadBaselineModel, predictProba } from "../../stages/lib/baseline-model.js";
-import { ModelLoadError, type ModelCard } from "./card.js";
+import { loadBaselineModel, predictProba } from "#model-contract/baseline-model.js";
+import { ModelLoadError, type ModelCard } from "#model-contract/export-card.js";
 import type { Predictor } from "./predictor.js";
 
 export async function loadBaselinePredictor(dir: string, card: ModelCard): Promise<Predictor> {

@@ -3,8 +3,8 @@
 import { stat } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createProgress } from "../../stages/lib/progress.js";
-import { ModelLoadError, type ModelCard } from "./card.js";
+import { createProgress } from "#common/progress.js";
+import { ModelLoadError, type ModelCard } from "#model-contract/export-card.js";
 import { formatOf, InputError, readPapers, type Row } from "./paper-reader.js";
 import { outputFormatOf, PredFormatter, PredWriter } from "./pred-writer.js";
 import { loadModel, topK, type LoadedModel } from "./predictor.js";

@@ -3,8 +3,8 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, extname } from "node:path";
-import { csvField } from "../../stages/lib/csv.js";
-import { tempPathFor } from "../../stages/lib/io.js";
+import { csvField } from "#common/csv.js";
+import { tempPathFor } from "#common/io.js";
 
 export type OutputFormat = "csv" | "json" | "jsonl";
 

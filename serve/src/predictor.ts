@@ -1,6 +1,6 @@
 // The one interface the server and the infer CLI run a model through, whatever its kind, and the
 // loader that picks the implementation from the export package's card.
-import { readCard, type ModelCard, type ModelKind } from "./card.js";
+import { readCard, type ModelCard, type ModelKind } from "#model-contract/export-card.js";
 
 /** What a client sends per paper. */
 export interface PaperInput {

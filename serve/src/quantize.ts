@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createHash } from "node:crypto";
-import { DataType, decodeModel, encodeModel, littleEndianBytes, toInt, type NodeProto, type TensorProto } from "../../stages/lib/onnx/index.js";
+import { parseCard, type ExportCard, type FileDigest } from "#model-contract/export-card.js";
+import { DataType, decodeModel, encodeModel, littleEndianBytes, toInt, type NodeProto, type TensorProto } from "#onnx/index.js";
 
 const INT8 = 3;
 
@@ -107,11 +108,12 @@ export function quantizeModel(bytes: Uint8Array, minElements = 4096): { bytes: U
 
 /** Copies an export package with model.onnx quantized; the card gains `quantization` and new digests. */
 export async function quantizeExport(src: string, dst: string): Promise<QuantizeReport> {
-  const card = JSON.parse(await readFile(join(src, "card.json"), "utf8")) as Record<string, unknown>;
-  if (card.kind !== "transformer") throw new Error(`${src} is a ${String(card.kind)} export; only transformer exports are quantized`);
+  const parsed = parseCard(await readFile(join(src, "card.json"), "utf8"), join(src, "card.json"));
+  if (parsed.kind !== "transformer") throw new Error(`${src} is a ${parsed.kind} export; only transformer exports are quantized`);
+  const card = parsed.raw as unknown as ExportCard;
   await mkdir(dst, { recursive: true });
   const { bytes, report } = quantizeModel(new Uint8Array(await readFile(join(src, "model.onnx"))));
-  const files: Record<string, { sha256: string; bytes: number }> = {};
+  const files: Record<string, FileDigest> = {};
   for (const e of await readdir(src, { withFileTypes: true })) {
     if (!e.isFile() || e.name === "card.json") continue;
     if (e.name === "model.onnx") await writeFile(join(dst, e.name), bytes);
@@ -119,7 +121,7 @@ export async function quantizeExport(src: string, dst: string): Promise<Quantize
     const data = await readFile(join(dst, e.name));
     files[e.name] = { sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
   }
-  const out = { ...card, files, quantization: { scheme: "int8-weight-only", matmuls: report.matmuls, gathers: report.gathers, source_model_sha256: createHash("sha256").update(await readFile(join(src, "model.onnx"))).digest("hex") } };
+  const out: ExportCard = { ...card, files, quantization: { scheme: "int8-weight-only", matmuls: report.matmuls, gathers: report.gathers, source_model_sha256: createHash("sha256").update(await readFile(join(src, "model.onnx"))).digest("hex") } };
   await writeFile(join(dst, "card.json"), `${JSON.stringify(out, null, 2)}\n`);
   return report;
 }

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { buildApp, DEFAULT_SERVE, type ServeApp, type ServeOptions } from "./app.js";
 import { DEFAULT_BATCHER } from "./batcher.js";
-import { ModelLoadError } from "./card.js";
+import { ModelLoadError } from "#model-contract/export-card.js";
 import { loadModel, type LoadedModel } from "./predictor.js";
 
 export interface ServerConfig {

@@ -1,12 +1,12 @@
-// The transformer Predictor: the export's tokenizer (lib/paper-tokenizer.ts, exactly as the embed
+// The transformer Predictor: the export's tokenizer (model-contract/paper-tokenizer.ts, exactly as the embed
 // stage tokenizes) turns papers into token ids, and an onnxruntime-node session on `model.onnx` maps
 // them to `probabilities`.
 import { existsSync } from "node:fs";
 import { resolve, join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { ModelLoadError, type ModelCard } from "./card.js";
-import { paperText } from "../../stages/lib/paper.js";
-import { loadPaperTokenizer, type PaperTokenizer } from "../../stages/lib/paper-tokenizer.js";
+import { EXPORT_INPUTS, EXPORT_OUTPUT, ModelLoadError, type ModelCard } from "#model-contract/export-card.js";
+import { paperText } from "#model-contract/paper.js";
+import { loadPaperTokenizer, type PaperTokenizer } from "#model-contract/paper-tokenizer.js";
 import type { LoadOptions, PaperInput, Predictor } from "./predictor.js";
 
 /** Token ids of a batch, padded to its longest row, row-major `[batch, seq]` as onnxruntime wants. */
@@ -50,11 +50,11 @@ export async function loadTransformerPredictor(dir: string, card: ModelCard, opt
   } catch (err) {
     throw new ModelLoadError(`cannot load ${modelPath}: ${(err as Error).message}`);
   }
-  for (const name of ["input_ids", "attention_mask"]) {
+  for (const name of EXPORT_INPUTS) {
     if (!session.inputNames.includes(name)) throw new ModelLoadError(`${modelPath} has no input "${name}" (inputs: ${session.inputNames.join(", ")})`);
   }
-  if (!session.outputNames.includes("probabilities")) {
-    throw new ModelLoadError(`${modelPath} has no output "probabilities" (outputs: ${session.outputNames.join(", ")})`);
+  if (!session.outputNames.includes(EXPORT_OUTPUT)) {
+    throw new ModelLoadError(`${modelPath} has no output "${EXPORT_OUTPUT}" (outputs: ${session.outputNames.join(", ")})`);
   }
   const padId = tokenizer.padId;
   const maxLength = card.maxLength ?? 256;
@@ -67,12 +67,13 @@ export async function loadTransformerPredictor(dir: string, card: ModelCard, opt
     // Exactly the ids the embed stage computed for its papers.
     const ids = tokenizer.ids(papers.map(paperText), maxLength);
     const b = padBatch(ids, padId);
+    const [idsName, maskName] = EXPORT_INPUTS;
     const feeds = {
-      input_ids: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),
-      attention_mask: new ort.Tensor("int64", b.attentionMask, [b.batch, b.seq]),
+      [idsName]: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),
+      [maskName]: new ort.Tensor("int64", b.attentionMask, [b.batch, b.seq]),
     };
-    const out = await session.run(feeds, ["probabilities"]);
-    const probs = out.probabilities;
+    const out = await session.run(feeds, [EXPORT_OUTPUT]);
+    const probs = out[EXPORT_OUTPUT];
     if (probs === undefined || !(probs.data instanceof Float32Array) || probs.data.length !== b.batch * nClasses) {
       throw new Error(`model.onnx returned ${probs === undefined ? "no probabilities" : `probabilities of dims [${probs.dims.join(", ")}]`}, expected [${b.batch}, ${nClasses}]`);
     }

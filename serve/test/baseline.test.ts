@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../src/infer.js";
 import { loadModel } from "../src/predictor.js";
 import { startServer, type RunningServer } from "../src/server.js";
-import { TINY_BASELINE_WORDS, TINY_LABELS, writeTinyBaselineExport } from "../src/tiny-export.js";
+import { TINY_BASELINE_WORDS, TINY_LABELS, writeTinyBaselineExport } from "./fixtures/tiny-export.js";
 
 let dir: string;
 let model: string;

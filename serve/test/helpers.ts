@@ -1,5 +1,5 @@
 // Test helpers for serve/: a fake Predictor (deterministic, optionally slow) and its LoadedModel.
-import { parseCard } from "../src/card.js";
+import { parseCard } from "#model-contract/export-card.js";
 import type { LoadedModel, PaperInput, Predictor } from "../src/predictor.js";
 
 export const LABELS = ["cs.AI", "cs.CL", "cs.LG", "math.NA"] as const;

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { main } from "../src/infer.js";
 import { arrayElementLines } from "../src/paper-reader.js";
 import { loadModel } from "../src/predictor.js";
-import { clipText, truncateIds } from "../../stages/lib/paper-tokenizer.js";
-import { mirrorTokenizerDir, TINY_LABELS, writeTinyTransformerExport } from "../src/tiny-export.js";
+import { clipText, truncateIds } from "#model-contract/paper-tokenizer.js";
+import { mirrorTokenizerDir, TINY_LABELS, writeTinyTransformerExport } from "./fixtures/tiny-export.js";
 
 const tokDir = mirrorTokenizerDir(process.cwd());
 const haveMirror = existsSync(join(tokDir, "tokenizer.json"));

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mirrorTokenizerDir, TINY_LABELS, writeTinyTransformerExport } from "../src/tiny-export.js";
+import { mirrorTokenizerDir, TINY_LABELS, writeTinyTransformerExport } from "./fixtures/tiny-export.js";
 
 const tokDir = mirrorTokenizerDir(process.cwd());
 const haveMirror = existsSync(join(tokDir, "tokenizer.json"));

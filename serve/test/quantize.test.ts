@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "../src/predictor.js";
 import { quantizeExport, quantizeInt8 } from "../src/quantize.js";
-import { mirrorTokenizerDir, writeTinyTransformerExport } from "../src/tiny-export.js";
+import { mirrorTokenizerDir, writeTinyTransformerExport } from "./fixtures/tiny-export.js";
 
 const tokDir = mirrorTokenizerDir(process.cwd());
 

@@ -171,7 +171,8 @@ describe("REST API", () => {
   });
 
   it("counts requests by route and status in /metrics", async () => {
-    const before = r.server.serveApp.metrics.requests.get({ route: "/predict", method: "POST", status: "200" });
+    const counted = (await r.server.serveApp.metrics.requests.get()).values;
+    const before = counted.find((v) => v.labels.route === "/predict" && v.labels.method === "POST" && v.labels.status === "200")?.value ?? 0;
     await post(`${url}/predict`, paper("cs.AI"));
     await post(`${url}/predict`, { title: "" });
     const res = await fetch(`${url}/metrics`);

@@ -2,10 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { fieldPath } from "../src/app.js";
 import { DynamicBatcher, OverloadedError, TimeoutError } from "../src/batcher.js";
-import { parseCard } from "../src/card.js";
-import { Counter, Histogram } from "../src/metrics.js";
+import { parseCard } from "#model-contract/export-card.js";
+import { Counter, Histogram, Registry } from "prom-client";
+import { ServeMetrics } from "../src/metrics.js";
 import { PredFormatter } from "../src/pred-writer.js";
-import { truncateIds } from "../../stages/lib/paper-tokenizer.js";
+import { truncateIds } from "#model-contract/paper-tokenizer.js";
 import { padBatch } from "../src/transformer-predictor.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,16 +50,45 @@ describe("DynamicBatcher", () => {
 });
 
 describe("metrics", () => {
-  it("renders counters and histograms in Prometheus text format", () => {
-    const c = new Counter("reqs_total", "Requests.");
-    c.inc({ route: "/b", status: "200" });
+  it("renders counters and histograms in Prometheus text format", async () => {
+    const registry = new Registry();
+    const lines = async (name: string): Promise<string[]> => (await registry.getSingleMetricAsString(name)).split("\n");
+    const c = new Counter({ name: "reqs_total", help: "Requests.", labelNames: ["route", "status"], registers: [registry] });
+    // prom-client writes series in the order they first appear (the hand-written renderer sorted them).
     c.inc({ route: "/a", status: "200" }, 2);
-    expect(c.render()).toEqual(["# HELP reqs_total Requests.", "# TYPE reqs_total counter", 'reqs_total{route="/a",status="200"} 2', 'reqs_total{route="/b",status="200"} 1']);
-    const h = new Histogram("lat_seconds", "Latency.", [0.1, 1]);
+    c.inc({ route: "/b", status: "200" });
+    expect(await lines("reqs_total")).toEqual(["# HELP reqs_total Requests.", "# TYPE reqs_total counter", 'reqs_total{route="/a",status="200"} 2', 'reqs_total{route="/b",status="200"} 1']);
+    const h = new Histogram({ name: "lat_seconds", help: "Latency.", buckets: [0.1, 1], registers: [registry] });
     h.observe(0.05);
     h.observe(0.5);
     h.observe(3);
-    expect(h.render().slice(2)).toEqual(['lat_seconds_bucket{le="0.1"} 1', 'lat_seconds_bucket{le="1"} 2', 'lat_seconds_bucket{le="+Inf"} 3', "lat_seconds_sum 3.55", "lat_seconds_count 3"]);
+    expect((await lines("lat_seconds")).slice(2)).toEqual(['lat_seconds_bucket{le="0.1"} 1', 'lat_seconds_bucket{le="1"} 2', 'lat_seconds_bucket{le="+Inf"} 3', "lat_seconds_sum 3.55", "lat_seconds_count 3"]);
+  });
+
+  it("exposes the server's metrics under the names the README lists, one registry per app", async () => {
+    const a = new ServeMetrics();
+    a.requests.inc({ method: "POST", route: "/predict", status: "200" });
+    a.latency.observe({ route: "/predict" }, 0.02);
+    a.inFlight.inc();
+    a.modelInfo.set({ kind: "baseline", version: "v1" }, 1);
+    const text = await a.render();
+    for (const [name, type] of [
+      ["http_requests_total", "counter"],
+      ["http_request_duration_seconds", "histogram"],
+      ["http_requests_in_flight", "gauge"],
+      ["model_load_seconds", "gauge"],
+      ["model_batch_size", "histogram"],
+      ["model_inference_duration_seconds", "histogram"],
+      ["process_resident_memory_bytes", "gauge"],
+    ] as const) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${name} ${type}$`, "m"));
+    }
+    expect(text).toMatch(/^http_requests_total\{method="POST",route="\/predict",status="200"\} 1$/m);
+    expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="0.025",route="\/predict"\} 1$/m);
+    expect(text).toMatch(/^model_info\{kind="baseline",version="v1"\} 1$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes [1-9]\d*$/m);
+    expect(await new ServeMetrics().render()).not.toMatch(/^http_requests_total\{/m);
+    expect(a.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 });
 

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import ort from "onnxruntime-node";
-import { buildRandomDistilBert, writeRandomBackbone, type DistilBertSizes } from "../lib/distilbert-random.js";
-import { decodeModel, type ModelProto } from "../lib/onnx/index.js";
-import { mirrorModelDir } from "../lib/mirror.js";
+import { buildRandomDistilBert, writeRandomBackbone, type DistilBertSizes } from "#transformer/distilbert-random.js";
+import { decodeModel, type ModelProto } from "#onnx/index.js";
+import { mirrorModelDir } from "#common/mirror.js";
 
 const SIZES: DistilBertSizes = { vocab_size: 50, max_position_embeddings: 16, dim: 8, n_layers: 2, n_heads: 2, hidden_dim: 12 };
 

@@ -9,8 +9,8 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readCsvGz, toCsv } from "../lib/csv.js";
-import { mirrorRoot } from "../lib/mirror.js";
+import { readCsvGz, toCsv } from "#common/csv.js";
+import { mirrorRoot } from "#common/mirror.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");

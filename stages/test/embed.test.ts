@@ -7,9 +7,9 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ort from "onnxruntime-node";
-import { writeRandomBackbone } from "../lib/distilbert-random.js";
-import { loadEmbedder, meanPoolInto, type Embedder } from "../lib/embedder.js";
-import { mirrorModelDir } from "../lib/mirror.js";
+import { writeRandomBackbone } from "#transformer/distilbert-random.js";
+import { loadEmbedder, meanPoolInto, type Embedder } from "#transformer/embedder.js";
+import { mirrorModelDir } from "#common/mirror.js";
 import { checkEmbedParams, sampleRows } from "../embed.js";
 
 const exec = promisify(execFile);

@@ -5,15 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import ort from "onnxruntime-node";
-import { writeRandomBackbone } from "../lib/distilbert-random.js";
-import { loadEmbedder } from "../lib/embedder.js";
-import { buildExportGraph, headShapes, type HeadJson } from "../lib/export-graph.js";
-import { predictProba } from "../lib/head-model.js";
+import { writeRandomBackbone } from "#transformer/distilbert-random.js";
+import { loadEmbedder } from "#transformer/embedder.js";
+import { buildExportGraph } from "#transformer/export-graph.js";
+import { predictProba, validateHead as headShapes, type HeadJson } from "#model-contract/head-model.js";
+import { mirrorModelDir } from "#common/mirror.js";
+import { DataType, GraphBuilder, encodeModel, int, toModel } from "#onnx/index.js";
+import { gaussian, mulberry32 } from "#common/random.js";
 
 const headForward = (head: HeadJson, x: Float32Array, _n: number): Float32Array => predictProba(head, x, head.input_dim);
-import { mirrorModelDir } from "../lib/mirror.js";
-import { DataType, GraphBuilder, encodeModel, int, toModel } from "../lib/onnx/index.js";
-import { gaussian, mulberry32 } from "../lib/random.js";
 
 function randomHead(inputDim: number, hidden: number, classes: number, seed: number): HeadJson {
   const g = gaussian(mulberry32(seed));

@@ -6,15 +6,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeRandomBackbone } from "../lib/distilbert-random.js";
-import { loadEmbedder } from "../lib/embedder.js";
-import { predictProba } from "../lib/head-model.js";
+import { writeRandomBackbone } from "#transformer/distilbert-random.js";
+import { loadEmbedder } from "#transformer/embedder.js";
+import { predictProba, type HeadJson } from "#model-contract/head-model.js";
+import type { ExportCard } from "#model-contract/export-card.js";
+import { mirrorModelDir } from "#common/mirror.js";
+import { gaussian, mulberry32 } from "#common/random.js";
 
 const headForward = (head: HeadJson, x: Float32Array, _n: number): Float32Array => predictProba(head, x, head.input_dim);
-import type { HeadJson } from "../lib/export-graph.js";
-import { mirrorModelDir } from "../lib/mirror.js";
-import { gaussian, mulberry32 } from "../lib/random.js";
-import type { ExportCard } from "../export.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");

@@ -1,6 +1,6 @@
 // head.json inference in plain JS against hand-computed layers, and shape validation.
 import { describe, expect, it } from "vitest";
-import { predictProba, validateHead, type HeadJson } from "../lib/head-model.js";
+import { predictProba, validateHead, type HeadJson } from "#model-contract/head-model.js";
 
 describe("head-model predictProba", () => {
   const head: HeadJson = {

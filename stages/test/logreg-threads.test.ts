@@ -1,9 +1,9 @@
 // The objective on worker threads: the same loss, gradient and fit as on one thread, bit for bit.
 import { describe, expect, it } from "vitest";
-import { fitLogReg } from "../lib/logreg.js";
-import { makeEvaluator, splitByNonZeros } from "../lib/logreg-objective.js";
-import { mulberry32 } from "../lib/random.js";
-import { csrFromDense } from "../lib/sparse.js";
+import { fitLogReg } from "#baseline/logreg.js";
+import { makeEvaluator, splitByNonZeros } from "#baseline/logreg-objective.js";
+import { mulberry32 } from "#common/random.js";
+import { csrFromDense } from "#baseline/sparse.js";
 
 function randomProblem(n: number, d: number, k: number, seed: number) {
   const rand = mulberry32(seed);

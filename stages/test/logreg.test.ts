@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadBaselineModel, makeBaselineModel, predictProba, saveBaselineModel } from "../lib/baseline-model.js";
-import { paperText } from "../lib/paper.js";
-import { fitTfidf } from "../lib/tfidf.js";
-import { byFrequency, fitLogReg, lossAndGrad, predictProbaCsr } from "../lib/logreg.js";
-import { lbfgs } from "../lib/logreg-lbfgs.js";
-import { moreThuente } from "../lib/logreg-linesearch.js";
-import { mulberry32 } from "../lib/random.js";
-import { csrFromDense, csrFromRows, csrToDense, csrTranspose } from "../lib/sparse.js";
+import { loadBaselineModel, makeBaselineModel, predictProba, saveBaselineModel } from "#model-contract/baseline-model.js";
+import { paperText } from "#model-contract/paper.js";
+import { fitTfidf } from "#baseline/tfidf-fit.js";
+import { byFrequency, fitLogReg, lossAndGrad, predictProbaCsr } from "#baseline/logreg.js";
+import { lbfgs } from "#baseline/logreg-lbfgs.js";
+import { moreThuente } from "#baseline/sklearn-compat/scipy-line-search.js";
+import { mulberry32 } from "#common/random.js";
+import { csrFromDense, csrFromRows, csrToDense, csrTranspose } from "#baseline/sparse.js";
 
 function randomProblem(n: number, d: number, k: number, seed: number) {
   const rand = mulberry32(seed);

@@ -8,7 +8,7 @@ import {
   perClassScores,
   summarize,
   topKAccuracy,
-} from "../lib/metrics.js";
+} from "#common/metrics.js";
 
 describe("metrics", () => {
   // 3 classes; class 2 is never predicted.

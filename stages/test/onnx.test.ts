@@ -1,7 +1,7 @@
 // The ONNX encoder and graph builder: round trips, determinism, and models ONNX Runtime accepts.
 import { describe, expect, it } from "vitest";
 import ort from "onnxruntime-node";
-import { DataType, GraphBuilder, decodeModel, encodeModel, int, opsetVersion, toInt, toModel } from "../lib/onnx/index.js";
+import { DataType, GraphBuilder, decodeModel, encodeModel, int, opsetVersion, toInt, toModel } from "#onnx/index.js";
 
 function tinyModel(): Uint8Array {
   const g = new GraphBuilder();

@@ -1,6 +1,7 @@
 // CSR construction, row selection, normalization and the X·Wt product against dense math.
 import { describe, expect, it } from "vitest";
-import { csrFromDense, csrMatMul, csrNormalizeRowsL2, csrSelectRows, csrToDense, csrTranspose } from "../lib/sparse.js";
+import { csrFromDense, csrSelectRows, csrToDense, csrTranspose } from "#baseline/sparse.js";
+import { csrMatMul, csrNormalizeRowsL2 } from "#model-contract/csr.js";
 
 describe("sparse CSR", () => {
   const dense = [1, 0, 2, 0, 0, 0, 0, 3, 4];

@@ -1,9 +1,10 @@
 // TF-IDF against hand-computed sklearn TfidfVectorizer results on tiny corpora.
 import { describe, expect, it } from "vitest";
-import { csrToDense } from "../lib/sparse.js";
-import { paperText } from "../lib/paper.js";
-import { numpyArgsort, numpyHeapsort } from "../lib/numpy-argsort.js";
-import { fitTfidf, makeVocab, tokenize, transformTfidf, type TfidfConfig } from "../lib/tfidf.js";
+import { csrToDense } from "#baseline/sparse.js";
+import { paperText } from "#model-contract/paper.js";
+import { numpyArgsort, numpyHeapsort } from "#baseline/sklearn-compat/numpy-argsort.js";
+import { fitTfidf } from "#baseline/tfidf-fit.js";
+import { makeVocab, tokenize, transformTfidf, type TfidfConfig } from "#model-contract/tfidf.js";
 
 const base: TfidfConfig = { ngramMax: 1, minDf: 1, maxFeatures: null, sublinearTf: false };
 

@@ -1,9 +1,10 @@
 // Head training: AdamW and the LR schedule against hand-computed values; same params, same result.
 import { describe, expect, it } from "vitest";
-import { predictProba, validateHead, type HeadJson } from "../lib/head-model.js";
-import { argmaxRows } from "../lib/metrics.js";
-import { gaussian, mulberry32 } from "../lib/random.js";
-import { ADAMW, TRAIN_DEFAULTS, adamwStep, lrAt, trainHead, type SplitData } from "../train.js";
+import { predictProba, validateHead, type HeadJson } from "#model-contract/head-model.js";
+import { argmaxRows } from "#common/metrics.js";
+import { gaussian, mulberry32 } from "#common/random.js";
+import { ADAMW, adamwStep, lrAt, trainHead, type SplitData } from "#transformer/head-training.js";
+import { TRAIN_DEFAULTS } from "../train.js";
 
 describe("adamwStep", () => {
   it("matches two hand-computed steps with decoupled weight decay", () => {

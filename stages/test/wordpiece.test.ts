@@ -1,14 +1,14 @@
-// lib/wordpiece.ts against transformers.js with the real distilbert-base-uncased tokenizer files:
+// model-contract/wordpiece.ts against transformers.js with the real distilbert-base-uncased tokenizer files:
 // crafted edge cases, seeded random texts over awkward characters, truncation, cache clearing, and
-// the tokenizer.json settings it refuses (lib/paper-tokenizer.ts then falls back to transformers.js).
+// the tokenizer.json settings it refuses (model-contract/paper-tokenizer.ts then falls back to transformers.js).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { mirrorModelDir } from "../lib/mirror.js";
-import { loadPaperTokenizer, truncateIds } from "../lib/paper-tokenizer.js";
-import { mulberry32 } from "../lib/random.js";
-import { createWordPiece, loadWordPiece, UnsupportedTokenizerError, type TokenizerJson, type WordPiece } from "../lib/wordpiece.js";
+import { mirrorModelDir } from "#common/mirror.js";
+import { loadPaperTokenizer, truncateIds } from "#model-contract/paper-tokenizer.js";
+import { mulberry32 } from "#common/random.js";
+import { createWordPiece, loadWordPiece, UnsupportedTokenizerError, type TokenizerJson, type WordPiece } from "#model-contract/wordpiece.js";
 
 const mirror = mirrorModelDir("distilbert-base-uncased");
 
@@ -142,7 +142,7 @@ describe.skipIf(mirror === null)("wordpiece vs transformers.js (needs the mirror
     expect(() => createWordPiece(base, { remove_space: true })).toThrow(UnsupportedTokenizerError);
   });
 
-  it("serves paper ids through lib/wordpiece.ts, and through transformers.js for other tokenizers", async () => {
+  it("serves paper ids through model-contract/wordpiece.ts, and through transformers.js for other tokenizers", async () => {
     const texts = ["A Paper Title Attention is all you need " + "and more words ".repeat(100), "Short."];
     const fast = await loadPaperTokenizer(dir);
     expect(fast.engine).toBe("wordpiece");

@@ -2,7 +2,7 @@
 // features) so threads can split them; each output entry is computed by one fixed sum, so results do
 // not depend on how the ranges are split. Loops take 8 classes at a time in locals (V8 keeps them in
 // registers; a loop over a scratch array of k classes runs ~3x slower).
-import type { Csr } from "./sparse.js";
+import type { Csr } from "#model-contract/csr.js";
 
 /**
  * Rows [from, to): scores z = x_i·W + b, then the row's loss log Σ exp z - z_y into rowLoss[i] and

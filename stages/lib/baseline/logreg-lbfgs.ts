@@ -1,7 +1,7 @@
 // Limited-memory BFGS for the baseline's logistic regression, following scipy's L-BFGS-B on an
 // unbounded problem (what sklearn's lbfgs solver runs): same direction, first step, Moré–Thuente
 // line search, history skipping, restarts and stopping tests, so both take the same path.
-import { moreThuente } from "./logreg-linesearch.js";
+import { moreThuente } from "./sklearn-compat/scipy-line-search.js";
 
 /** f(x), writing ∇f(x) into g. */
 export type Objective = (x: Float64Array, g: Float64Array) => number;

@@ -10,7 +10,8 @@ import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_thread
 import { featureGradient, rowResiduals } from "./logreg-kernel.js";
 import type { Objective } from "./logreg-lbfgs.js";
 import { CONTROL, CONTROL_SLOTS, PHASE, type Phase, type WorkerData } from "./logreg-worker.js";
-import { csrTranspose, type Csr } from "./sparse.js";
+import type { Csr } from "#model-contract/csr.js";
+import { csrTranspose } from "./sparse.js";
 
 export interface Evaluator {
   readonly fg: Objective;

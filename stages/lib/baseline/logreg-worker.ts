@@ -3,7 +3,7 @@
 // phase, in shared memory, signalling through a small Int32Array of counters.
 import type { MessagePort } from "node:worker_threads";
 import { featureGradient, rowResiduals } from "./logreg-kernel.js";
-import type { Csr } from "./sparse.js";
+import type { Csr } from "#model-contract/csr.js";
 
 /** Slots of the control array. */
 export const CONTROL = {

@@ -3,8 +3,9 @@
 // threads for large problems (logreg-objective.ts); the optimizer follows scipy (logreg-lbfgs.ts).
 import { lbfgs, type IterInfo, type LbfgsResult, type StopReason } from "./logreg-lbfgs.js";
 import { makeEvaluator } from "./logreg-objective.js";
-import { softmaxRow } from "./softmax.js";
-import { csrTranspose, type Csr } from "./sparse.js";
+import { softmaxRow } from "#model-contract/softmax.js";
+import type { Csr } from "#model-contract/csr.js";
+import { csrTranspose } from "./sparse.js";
 
 export type { IterInfo, StopReason };
 

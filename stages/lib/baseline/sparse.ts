@@ -1,14 +1,6 @@
-// CSR (compressed sparse row) matrices for the baseline's TF-IDF features: typed arrays only, so
-// the training loops in logreg.ts stay allocation-free and fast.
-
-/** A sparse matrix in CSR form; row i's entries are indices/data[indptr[i] .. indptr[i+1]). */
-export interface Csr {
-  readonly nRows: number;
-  readonly nCols: number;
-  readonly indptr: Int32Array;
-  readonly indices: Int32Array;
-  readonly data: Float32Array;
-}
+// Building, selecting and transposing CSR matrices, for the baseline's training and its tests. The CSR
+// type itself and the two products a served baseline needs live in the model contract (csr.ts).
+import type { Csr } from "#model-contract/csr.js";
 
 /** Builds a CSR matrix from per-row (column, value) lists; columns need not be sorted. */
 export function csrFromRows(
@@ -82,44 +74,6 @@ export function csrSelectRows(m: Csr, rows: ArrayLike<number>): Csr {
     data.set(m.data.subarray(start, end), indptr[r] as number);
   }
   return { nRows: rows.length, nCols: m.nCols, indptr, indices, data };
-}
-
-/** Scales every non-empty row to unit L2 norm, in place. */
-export function csrNormalizeRowsL2(m: Csr): Csr {
-  for (let i = 0; i < m.nRows; i++) {
-    const start = m.indptr[i] as number;
-    const end = m.indptr[i + 1] as number;
-    let ss = 0;
-    for (let p = start; p < end; p++) ss += (m.data[p] as number) ** 2;
-    if (ss > 0) {
-      const inv = 1 / Math.sqrt(ss);
-      for (let p = start; p < end; p++) m.data[p] = (m.data[p] as number) * inv;
-    }
-  }
-  return m;
-}
-
-/**
- * out[n × k] = X · Wt + bias, with Wt stored feature-major [nCols × k] so each non-zero touches
- * k contiguous weights.
- */
-export function csrMatMul(
-  m: Csr,
-  wt: ArrayLike<number>,
-  k: number,
-  bias: ArrayLike<number> | null,
-  out: Float64Array = new Float64Array(m.nRows * k),
-): Float64Array {
-  for (let i = 0; i < m.nRows; i++) {
-    const o = i * k;
-    for (let c = 0; c < k; c++) out[o + c] = bias === null ? 0 : (bias[c] as number);
-    for (let p = m.indptr[i] as number; p < (m.indptr[i + 1] as number); p++) {
-      const v = m.data[p] as number;
-      const w = (m.indices[p] as number) * k;
-      for (let c = 0; c < k; c++) out[o + c] = (out[o + c] as number) + v * (wt[w + c] as number);
-    }
-  }
-  return out;
 }
 
 /** The transpose, as CSR (so the CSC form of `m`); each new row lists its entries by increasing column. */

@@ -1,8 +1,10 @@
 // The baseline model on disk (`model.json` + `weights.bin`) and its inference: TF-IDF features,
-// then softmax(x·Wᵀ + b). Imported by serving and export, so it depends on nothing but node:fs.
+// then softmax(x·Wᵀ + b). Part of the model contract: the baseline stage saves it, evaluate and
+// serving load and run it, all through this file.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { csrMatMul } from "./sparse.js";
+import { csrMatMul } from "./csr.js";
+import { BASELINE_FILES } from "./export-card.js";
 import { paperText } from "./paper.js";
 import { softmaxRows } from "./softmax.js";
 import { makeVocab, transformTfidf, type TfidfConfig, type TfidfVocab } from "./tfidf.js";
@@ -139,13 +141,15 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
 export function saveBaselineModel(dir: string, model: BaselineModel): void {
   mkdirSync(dir, { recursive: true });
   const { json, bin } = serializeBaselineModel(model);
-  writeAtomic(join(dir, "weights.bin"), bin);
-  writeAtomic(join(dir, "model.json"), `${JSON.stringify(json)}\n`);
+  const [modelFile, weightsFile] = BASELINE_FILES;
+  writeAtomic(join(dir, weightsFile), bin);
+  writeAtomic(join(dir, modelFile), `${JSON.stringify(json)}\n`);
 }
 
 export function loadBaselineModel(dir: string): BaselineModel {
-  const json: unknown = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
-  return parseBaselineModel(json, readFileSync(join(dir, "weights.bin")));
+  const [modelFile, weightsFile] = BASELINE_FILES;
+  const json: unknown = JSON.parse(readFileSync(join(dir, modelFile), "utf8"));
+  return parseBaselineModel(json, readFileSync(join(dir, weightsFile)));
 }
 
 /** Class probabilities of each paper as one flat `[n × nClasses]` array. */

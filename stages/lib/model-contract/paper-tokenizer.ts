@@ -9,9 +9,9 @@ export type Encode = (texts: string[]) => number[][];
 
 /** Token ids of papers, as both the embed stage and serving compute them. */
 export interface PaperTokenizer {
-  /** "wordpiece": lib/wordpiece.ts (BERT-uncased); "transformers.js": any other tokenizer.json. */
+  /** "wordpiece": wordpiece.ts (BERT-uncased); "transformers.js": any other tokenizer.json. */
   readonly engine: "wordpiece" | "transformers.js";
-  /** Why lib/wordpiece.ts could not take this tokenizer.json (engine "transformers.js" only). */
+  /** Why wordpiece.ts could not take this tokenizer.json (engine "transformers.js" only). */
   readonly fallbackReason?: string;
   readonly padId: number;
   /** Ids with [CLS]/[SEP] of each text, truncated to `maxLength` keeping the final [SEP]. */
@@ -19,7 +19,7 @@ export interface PaperTokenizer {
 }
 
 /**
- * The tokenizer of a model folder (tokenizer.json): lib/wordpiece.ts, which gives transformers.js's
+ * The tokenizer of a model folder (tokenizer.json): wordpiece.ts, which gives transformers.js's
  * ids many times faster, when it supports the file; otherwise transformers.js itself.
  */
 export async function loadPaperTokenizer(dir: string): Promise<PaperTokenizer> {
@@ -67,7 +67,7 @@ const CLIP_CHARS_PER_TOKEN = 6;
 /**
  * Token ids of `texts` through a tokenizer that cannot stop early (transformers.js), truncated: each
  * long text's clipped prefix is tokenized first, and only a text whose prefix falls short of
- * `maxLength` tokens (very long words) is tokenized whole. lib/wordpiece.ts stops by itself instead.
+ * `maxLength` tokens (very long words) is tokenized whole. wordpiece.ts stops by itself instead.
  */
 export function paperTokenIds(encode: Encode, texts: readonly string[], maxLength: number): number[][] {
   if (texts.length === 0) return [];

@@ -3,8 +3,8 @@
 // It measures the pipeline's plumbing and speed; it is NOT pretrained DistilBERT.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gaussian, mulberry32 } from "./random.js";
-import { DataType, GraphBuilder, encodeModel, float, int, ints, toModel } from "./onnx/index.js";
+import { gaussian, mulberry32 } from "#common/random.js";
+import { DataType, GraphBuilder, encodeModel, float, int, ints, toModel } from "#onnx/index.js";
 
 export interface DistilBertSizes {
   vocab_size: number;

@@ -1,5 +1,5 @@
 // Sentence embeddings from a transformers.js backbone folder (`artifacts/backbone/`): tokenize with
-// truncation (lib/paper-tokenizer.ts), run the encoder with transformers.js's AutoModel on
+// truncation (model-contract/paper-tokenizer.ts), run the encoder with transformers.js's AutoModel on
 // onnxruntime-node, mean-pool the last hidden state over the attention mask. Documents are sorted by
 // token length in windows to cut padding; order is restored. Everything around the model call is kept
 // to a few per cent of it (bench/embed-overhead.ts).
@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { AutoModel, Tensor, env, type PreTrainedModel } from "@huggingface/transformers";
-import { loadPaperTokenizer } from "./paper-tokenizer.js";
+import { loadPaperTokenizer } from "#model-contract/paper-tokenizer.js";
 
 export interface EmbedderOptions {
   maxLength: number;
@@ -27,7 +27,7 @@ export interface Embedder {
   readonly dim: number;
   readonly pretrained: boolean;
   readonly options: EmbedderOptions;
-  /** Which tokenizer runs (lib/wordpiece.ts, or transformers.js for tokenizers it does not cover). */
+  /** Which tokenizer runs (model-contract/wordpiece.ts, or transformers.js for tokenizers it does not cover). */
   readonly tokenizerEngine: "wordpiece" | "transformers.js";
   /** Token ids with [CLS]/[SEP], truncated to maxLength. */
   tokenize(texts: string[]): number[][];

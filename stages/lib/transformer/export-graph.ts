@@ -15,15 +15,9 @@ import {
   valueInfo,
   type ModelProto,
   type ValueInfoProto,
-} from "./onnx/index.js";
-import { validateHead as headShapes, type HeadJson } from "./head-model.js";
-
-// The head's format, shape checks and plain-JS forward pass live in head-model.ts (one definition).
-export type { HeadJson, HeadLayer } from "./head-model.js";
-export { validateHead as headShapes } from "./head-model.js";
-
-export const EXPORT_INPUTS = ["input_ids", "attention_mask"] as const;
-export const EXPORT_OUTPUT = "probabilities";
+} from "#onnx/index.js";
+import { EXPORT_INPUTS, EXPORT_OUTPUT } from "#model-contract/export-card.js";
+import { validateHead as headShapes, type HeadJson } from "#model-contract/head-model.js";
 
 function hiddenOutput(model: ModelProto): ValueInfoProto {
   const outs = model.graph.output;
