@@ -6,6 +6,7 @@ import { collectGarbage, type GcOptions, type GcResult } from "./gc.js";
 import { cacheLayout, type CacheLayout } from "./layout.js";
 import type { LinkMode } from "./link.js";
 import { readRun, writeRun, type RunEntry } from "./runs.js";
+import type { ObjectStore } from "./object-store.js";
 import { createStore } from "./store.js";
 
 export type { LinkMode } from "./link.js";
@@ -16,6 +17,7 @@ export { cacheLayout, objectPath } from "./layout.js";
 export { parseManifest } from "./store.js";
 export { parseRunEntry } from "./runs.js";
 export { probeLinkMode, runningAsRoot } from "./link.js";
+export { localObjectStore, readObjectText, type ObjectStore } from "./object-store.js";
 
 export interface CacheOptions {
   /** Absolute project root; the store lives in `<root>/.cache/`. */
@@ -28,12 +30,16 @@ export interface CacheOptions {
   readonly asRoot?: boolean;
   /** Non-fatal problems (a corrupt run-cache entry); default: ignored. */
   readonly onWarning?: (message: string) => void;
+  /** Where objects live; by default the local `.cache/objects/` (a remote is another ObjectStore). */
+  readonly objects?: ObjectStore;
 }
 
 export interface Cache {
   readonly layout: CacheLayout;
   /** How restores materialize files; probed on first access. */
   readonly linkMode: LinkMode;
+  /** The object store behind this cache, by digest and stream. */
+  readonly objects: ObjectStore;
   /** Store a file or a whole directory that `info` describes (after its stage ran). */
   save(rel: RelPath, info: HashInfo): Promise<void>;
   /** True when the object (for a dir: manifest and every file object) is present. */
@@ -61,6 +67,7 @@ export function createCache(opts: CacheOptions): Cache {
     layout,
     ...(opts.linkMode !== undefined && { linkMode: opts.linkMode }),
     ...(opts.asRoot !== undefined && { asRoot: opts.asRoot }),
+    ...(opts.objects !== undefined && { objects: opts.objects }),
   });
   const warn = opts.onWarning ?? ((): void => undefined);
   return {
@@ -68,6 +75,7 @@ export function createCache(opts: CacheOptions): Cache {
     get linkMode() {
       return store.linkMode();
     },
+    objects: store.objects,
     save: store.save,
     has: store.has,
     restore: store.restore,

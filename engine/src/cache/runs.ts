@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { RelPath } from "../config/types.js";
 import { writeTextAtomic } from "../files/atomic-write.js";
 import { isDigest, type Digest } from "../hashing/index.js";
+import { byPath } from "../common/order.js";
 
 export interface RunOut {
   readonly path: RelPath;
@@ -78,6 +79,6 @@ export async function readRun(runsDir: string, fp: string, warn: (msg: string) =
 }
 
 export async function writeRun(runsDir: string, fp: string, entry: RunEntry): Promise<void> {
-  const outs = [...entry.outs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const outs = [...entry.outs].sort(byPath);
   await writeTextAtomic(runPath(runsDir, fp), `${JSON.stringify({ ...entry, outs }, null, 2)}\n`);
 }

@@ -1,6 +1,8 @@
-// The content-addressed store: save workspace outputs as read-only objects, check presence,
-// restore them into the workspace (reflink / hardlink / copy), verify, and unprotect.
-import { promises as fsp } from "node:fs";
+// The workspace side of the cache: save workspace outputs as objects, check presence, restore them
+// into the workspace (reflink / hardlink / copy from a local store, a stream from any other),
+// verify, and unprotect. Objects are reached only through the ObjectStore interface.
+import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import type { RelPath } from "../config/types.js";
@@ -14,19 +16,12 @@ import {
   type Manifest,
 } from "../hashing/index.js";
 import { mapLimit } from "../common/limit.js";
-import { objectPath, tmpPath, type CacheLayout } from "./layout.js";
+import { createDigestStream } from "../hashing/xxh.js";
+import type { CacheLayout } from "./layout.js";
+import { localObjectStore, readObjectText, type ObjectStore } from "./object-store.js";
 import { linkIn, linkOut, probeLinkMode, runningAsRoot, type LinkMode } from "./link.js";
 
 const IO_CONCURRENCY = 8;
-
-const exists = async (p: string): Promise<boolean> => {
-  try {
-    await fsp.access(p);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const joinRel = (base: string, p: string): RelPath => (base === "" ? p : `${base}/${p}`) as RelPath;
 
@@ -65,6 +60,8 @@ export interface StoreDeps {
   /** Forced strategy; by default probed once on first use (see ./link.ts for the rule). */
   readonly linkMode?: LinkMode;
   readonly asRoot?: boolean;
+  /** Where objects live; by default the local `.cache/objects/`. */
+  readonly objects?: ObjectStore;
 }
 
 export function createStore(deps: StoreDeps) {
@@ -72,45 +69,42 @@ export function createStore(deps: StoreDeps) {
   const abs = (rel: string): string => (rel === "" ? root : join(root, rel));
   let mode: LinkMode | undefined = deps.linkMode;
   const linkMode = (): LinkMode => (mode ??= probeLinkMode(layout.tmp, deps.asRoot ?? runningAsRoot()));
-  const obj = (d: Digest): string => objectPath(layout, d);
-
-  /** Move a staged file into place as a read-only object (rename is atomic within the cache). */
-  async function commit(tmp: string, digest: Digest): Promise<void> {
-    const dst = obj(digest);
-    await fsp.chmod(tmp, 0o444);
-    await fsp.mkdir(dirname(dst), { recursive: true });
-    await fsp.rename(tmp, dst);
-  }
+  const objects = deps.objects ?? localObjectStore(layout);
+  const exists = (d: Digest): Promise<boolean> => objects.has(d);
 
   async function putFile(srcAbs: string, digest: Digest): Promise<void> {
-    if (await exists(obj(digest))) return; // already stored: no copy
+    if (await exists(digest)) return; // already stored: no copy
+    if (objects.stagingPath === undefined || objects.adopt === undefined) return objects.write(digest, createReadStream(srcAbs));
     await fsp.mkdir(layout.tmp, { recursive: true });
-    const tmp = tmpPath(layout);
+    const tmp = objects.stagingPath();
     try {
       await linkIn(srcAbs, tmp, linkMode());
-      await commit(tmp, digest);
+      await objects.adopt(tmp, digest);
     } catch (e) {
       await fsp.rm(tmp, { force: true });
       throw e;
     }
   }
 
-  async function putText(text: string, digest: Digest): Promise<void> {
-    if (await exists(obj(digest))) return;
-    await fsp.mkdir(layout.tmp, { recursive: true });
-    const tmp = tmpPath(layout);
-    await fsp.writeFile(tmp, text);
-    await commit(tmp, digest);
+  /** Materialize object `digest` at `dst` (which must not exist): a link or clone when local, else its bytes. */
+  async function materialize(digest: Digest, dst: string, mode: LinkMode): Promise<void> {
+    if (objects.localPath !== undefined) {
+      await linkOut(objects.localPath(digest), dst, mode);
+      return;
+    }
+    const stream = await objects.read(digest);
+    if (stream === null) throw new Error(`object ${digest} vanished from ${objects.name}`);
+    await pipeline(stream, createWriteStream(dst, { mode: 0o644 }));
   }
 
   async function readManifest(digest: Digest): Promise<Manifest | null> {
-    let text: string;
+    let text: string | null;
     try {
-      text = await fsp.readFile(obj(digest), "utf8");
+      text = await readObjectText(objects, digest);
     } catch {
       return null;
     }
-    return parseManifest(text);
+    return text === null ? null : parseManifest(text);
   }
 
   async function save(rel: RelPath, info: HashInfo): Promise<void> {
@@ -122,14 +116,14 @@ export function createStore(deps: StoreDeps) {
       throw new Error(`cannot save ${rel}: it changed since it was hashed`);
     }
     await mapLimit(hashed.manifest, IO_CONCURRENCY, ([p, d]) => putFile(abs(joinRel(rel, p)), d));
-    await putText(JSON.stringify(hashed.manifest), info.digest);
+    await objects.write(info.digest, JSON.stringify(hashed.manifest));
   }
 
   async function has(info: HashInfo): Promise<boolean> {
-    if (!info.isDir) return exists(obj(info.digest));
+    if (!info.isDir) return exists(info.digest);
     const manifest = await readManifest(info.digest);
     if (manifest === null) return false;
-    const present = await mapLimit(manifest, 32, ([, d]) => exists(obj(d)));
+    const present = await mapLimit(manifest, 32, ([, d]) => exists(d));
     return present.every(Boolean);
   }
 
@@ -137,17 +131,17 @@ export function createStore(deps: StoreDeps) {
     const dst = abs(rel);
     const mode = linkMode();
     if (!info.isDir) {
-      if (!(await exists(obj(info.digest)))) throw new Error(`cannot restore ${rel}: object ${info.digest} missing`);
+      if (!(await exists(info.digest))) throw new Error(`cannot restore ${rel}: object ${info.digest} missing`);
       await fsp.rm(dst, { recursive: true, force: true });
       await fsp.mkdir(dirname(dst), { recursive: true });
-      await linkOut(obj(info.digest), dst, mode);
+      await materialize(info.digest, dst, mode);
       await hasher.remember(rel, info.digest);
       return;
     }
     const manifest = await readManifest(info.digest);
     if (manifest === null) throw new Error(`cannot restore ${rel}: manifest ${info.digest} missing or corrupt`);
     // Check every object before touching the workspace, so a gap never leaves a half-restored dir.
-    const present = await mapLimit(manifest, 32, ([, d]) => exists(obj(d)));
+    const present = await mapLimit(manifest, 32, ([, d]) => exists(d));
     const gap = present.indexOf(false);
     if (gap >= 0) throw new Error(`cannot restore ${rel}: object for ${manifest[gap]?.[0] ?? "?"} missing`);
     await fsp.rm(dst, { recursive: true, force: true });
@@ -159,7 +153,7 @@ export function createStore(deps: StoreDeps) {
     }
     for (const d of [...dirs].sort()) await fsp.mkdir(join(dst, d), { recursive: true });
     await mapLimit(manifest, IO_CONCURRENCY, async ([p, d]) => {
-      await linkOut(obj(d), join(dst, p), mode);
+      await materialize(d, join(dst, p), mode);
       await hasher.remember(joinRel(rel, p), d);
     });
   }
@@ -192,7 +186,12 @@ export function createStore(deps: StoreDeps) {
 
   async function verifyFile(digest: Digest): Promise<boolean> {
     try {
-      return (await digestFileNode(obj(digest))) === digest;
+      if (objects.localPath !== undefined) return (await digestFileNode(objects.localPath(digest))) === digest;
+      const stream = await objects.read(digest);
+      if (stream === null) return false;
+      const h = createDigestStream();
+      for await (const chunk of stream) h.update(chunk as Uint8Array);
+      return h.digest() === digest;
     } catch {
       return false;
     }
@@ -200,12 +199,13 @@ export function createStore(deps: StoreDeps) {
 
   async function verify(info: HashInfo): Promise<boolean> {
     if (!info.isDir) return verifyFile(info.digest);
-    let text: string;
+    let text: string | null;
     try {
-      text = await fsp.readFile(obj(info.digest), "utf8");
+      text = await readObjectText(objects, info.digest);
     } catch {
       return false;
     }
+    if (text === null) return false;
     if (`${digestString(text)}.dir` !== info.digest) return false;
     const manifest = parseManifest(text);
     if (manifest === null) return false;
@@ -213,6 +213,6 @@ export function createStore(deps: StoreDeps) {
     return ok.every(Boolean);
   }
 
-  return { linkMode, save, has, restore, unprotect, verify, readManifest, objectPath: obj };
+  return { linkMode, objects, save, has, restore, unprotect, verify, readManifest };
 }
 

@@ -2,7 +2,7 @@
 // here they become one UserError each (diagnostics printed with their source lines, exit 2).
 import { resolve } from "node:path";
 import { formatDiagnostics } from "../diagnostics/index.js";
-import { findRoot, openProject, openStores, type Project, type ProjectError, type Stores, type StoresError } from "../index.js";
+import { findRoot, openProject, openProjectAt, openStores, type Project, type ProjectError, type Stores, type StoresError } from "../index.js";
 import { ExitCode, UserError } from "./io.js";
 
 export function projectError(e: ProjectError): UserError {
@@ -28,8 +28,9 @@ export function requireRoot(cwd: string): string {
   return root;
 }
 
-export async function requireProject(cwd: string): Promise<Project> {
-  const opened = await openProject(cwd);
+/** The project at or above `cwd`; with `root` (already found), the project there. */
+export async function requireProject(cwd: string, root?: string | null): Promise<Project> {
+  const opened = root === undefined || root === null ? await openProject(cwd) : await openProjectAt(root);
   if (!opened.ok) throw projectError(opened.error);
   return opened.value;
 }

@@ -14,8 +14,9 @@ export function planOrThrow(project: Project, opts: ReproOptions): Plan {
   return plan;
 }
 
-export async function reproOnce(opts: ReproOptions, io: CliIO): Promise<number> {
-  const project = await requireProject(io.cwd);
+/** `root`: the project root the fast path already found (null: none was found). */
+export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | null): Promise<number> {
+  const project = await requireProject(io.cwd, root);
   const plan = planOrThrow(project, opts);
   if (opts.dry) {
     const stores = await requireStores(project.root);

@@ -7,6 +7,7 @@ import { createLimiter, mapLimit } from "../common/limit.js";
 import { loadStatCache, type StatCache } from "./state.js";
 import { fingerprint } from "./canonical.js";
 import { digestString, type Digest } from "./xxh.js";
+import { byPath, byteOrder } from "../common/order.js";
 
 /** What a path's content is, as recorded in the lock and the run cache. */
 export interface HashInfo {
@@ -61,7 +62,7 @@ export function manifestDigest(manifest: Manifest): Digest {
 
 /** Sort manifest entries by path in code-unit order (locale-independent). */
 export function sortManifest(entries: ManifestEntry[]): Manifest {
-  return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return entries.sort((a, b) => byteOrder(a[0], b[0]));
 }
 
 /**
@@ -69,7 +70,7 @@ export function sortManifest(entries: ManifestEntry[]): Manifest {
  * whose digest changes when a match appears, disappears, is renamed or changes.
  */
 export function globInfo(matches: readonly { readonly path: string; readonly info: HashInfo }[]): HashInfo {
-  const sorted = [...matches].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...matches].sort(byPath);
   const digest = fingerprint(sorted.map((m) => [m.path, m.info.digest])) as string as Digest;
   return { digest, size: sorted.reduce((n, m) => n + m.info.size, 0), isDir: false, nfiles: sorted.length };
 }

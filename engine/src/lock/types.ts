@@ -2,6 +2,7 @@
 // produced, so `status` can say what changed. Pure helpers only; I/O lives in ./read.ts, ./write.ts.
 import type { RelPath } from "../config/types.js";
 import { globInfo, type Digest, type HashInfo } from "../hashing/index.js";
+import { byteOrder } from "../common/order.js";
 
 export const LOCK_SCHEMA = "1.0";
 export const LOCK_FILE = "pipeline.lock";
@@ -54,7 +55,7 @@ export function globDepItems(pattern: RelPath, matches: readonly { path: RelPath
   return [patternItem, ...sorted.map((m) => lockItem(m.path, m.info))];
 }
 
-export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const cmp = byteOrder;
 
 /** A new lock with `name` set to `entry` (pure). */
 export function withStage(lock: LockFile, name: string, entry: LockEntry): LockFile {

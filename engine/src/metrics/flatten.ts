@@ -3,6 +3,7 @@
 import { parse as parseYaml } from "yaml";
 import type { Result } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
+import { byteOrder } from "../common/order.js";
 
 /** A metrics or params file reduced to dotted keys → leaf values (numbers, strings, booleans, null, arrays). */
 export type FlatRecord = Readonly<Record<string, unknown>>;
@@ -28,9 +29,7 @@ export function flatten(value: unknown, prefix = ""): Record<string, unknown> {
 }
 
 /** Stable key order: plain code-point order, so `a.b` sorts before `a.c` and `b` after both. */
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export const compareKeys = byteOrder;
 
 /**
  * Parses a metrics file: `.json` as JSON, `.yaml`/`.yml` as YAML, anything else JSON first then

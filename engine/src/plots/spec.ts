@@ -4,6 +4,7 @@ import type { PlotOptions } from "../config/types.js";
 import type { Result } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
 import type { Row } from "./data.js";
+import { byteOrder } from "../common/order.js";
 
 export type XyTemplate = "linear" | "scatter" | "bar";
 
@@ -142,6 +143,6 @@ function classes(values: readonly string[]): string[] {
     const na = Number(a);
     const nb = Number(b);
     if (a !== "" && b !== "" && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
-    return a < b ? -1 : a > b ? 1 : 0;
+    return byteOrder(a, b);
   });
 }

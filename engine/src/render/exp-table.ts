@@ -3,6 +3,7 @@
 import type { ExperimentRecord, FileValues } from "../exp/index.js";
 import { formatValue, renderMarkdownTable, renderPlainTable } from "./metrics-table.js";
 import type { TableFormat } from "./metrics-table.js";
+import { byteOrder } from "../common/order.js";
 
 export interface ExpShowOptions {
   readonly format: TableFormat;
@@ -103,4 +104,4 @@ export function sortExperiments(
     .map((x) => x.r);
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmp = byteOrder;

@@ -5,6 +5,7 @@ import type { Fingerprint, HashInfo } from "../hashing/index.js";
 import { canonicalJson, fingerprint } from "../hashing/index.js";
 import type { Observation } from "./observe.js";
 import type { StaleReason } from "./reasons.js";
+import { byteOrder } from "../common/order.js";
 
 /** The part of a pipeline.lock entry that staleness is judged against. */
 export interface RecordedStage {
@@ -65,7 +66,7 @@ export function stageFingerprint(stage: Stage, deps: ReadonlyMap<string, HashInf
     if (info === null) return null;
     depList.push([path, info.digest]);
   }
-  depList.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  depList.sort((a, b) => byteOrder(a[0], b[0]));
   return fingerprint({
     v: 1,
     cmd: stage.cmd,

@@ -2,6 +2,7 @@
 // name to log.txt, so each test can see exactly which stages ran.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { realpathSync, rmSync } from "node:fs";
 import { PIPE_BIN, Rig } from "../helpers/rig.js";
 
 const PIPELINE = `stages:
@@ -302,7 +303,49 @@ describe("declared inputs", () => {
   it("the engine sets PIPE_STAGE and PIPE_ROOT for the command", () => {
     rig.write("pipeline.yaml", "stages:\n  who:\n    cmd: echo $PIPE_STAGE $PIPE_ROOT > who.txt\n    outs: [who.txt]\n");
     rig.pipe("repro");
-    expect(rig.read("who.txt").trim().split(" ")[0]).toBe("who");
+    const [stage, root] = rig.read("who.txt").trim().split(" ");
+    expect(stage).toBe("who");
+    expect(root).toBe(realpathSync(rig.dir));
+  });
+
+  it("--dry and the run agree on a stage whose dep nothing will write: it fails", () => {
+    // `-s train`: prepare is not planned, so nothing writes prepared.txt before train's turn.
+    const dry = rig.pipe("repro", "--dry", "-s", "train");
+    expect(dry.stdout).toMatch(/would fail\s+train\s+dependency missing: prepared.txt/);
+    const run = rig.pipe("repro", "-s", "train");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("train: failed after");
+    expect(run.stderr).toContain("dependency missing: prepared.txt");
+    expect(rig.log()).toEqual([]);
+  });
+
+  it("--dry says restore only when the run would restore", () => {
+    expect(rig.pipe("repro").code).toBe(0);
+    rig.write("params.yaml", "train:\n  lr: 0.2\n  epochs: 3\nevaluate:\n  k: 5\n");
+    expect(rig.pipe("repro").code).toBe(0);
+    rig.write("params.yaml", "train:\n  lr: 0.1\n  epochs: 3\nevaluate:\n  k: 5\n");
+    expect(rig.pipe("repro", "--dry").stdout).toMatch(/would restore\s+train/);
+    // Lose the model's object: the run-cache entry can no longer stand in for running.
+    rmSync(rig.path(".cache/objects"), { recursive: true, force: true });
+    expect(rig.pipe("repro", "--dry").stdout).toMatch(/would run\s+train/);
+    rig.clearLog();
+    expect(rig.pipe("repro").code).toBe(0);
+    expect(rig.log()).toContain("train");
+  });
+
+  it("--json emits each failure as data", () => {
+    rig.write("pipeline.yaml", "stages:\n  bad:\n    cmd: exit 3\n");
+    const lines = rig.pipe("repro", "--json").stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const done = lines.find((e) => e.type === "stage-done");
+    expect(done).toMatchObject({ stage: "bad", outcome: "failed", failure: { kind: "exit-code", command: "exit 3", code: 3 } });
+    expect(new Set(lines.map((e) => e.runId)).size).toBe(1);
+    expect(typeof lines[0]?.runId).toBe("string");
+  });
+
+  it("--log-dir keeps each stage's output in a file of its own", () => {
+    rig.write("pipeline.yaml", "stages:\n  talk:\n    cmd: echo said-by-talk\n");
+    expect(rig.pipe("repro", "--log-dir", "logs").code).toBe(0);
+    expect(rig.read("logs/talk.log")).toContain("said-by-talk");
   });
 
   it("reads dvc.yaml when pipeline.yaml is absent", () => {

@@ -87,5 +87,5 @@ export const repro: Command = async (argv, io: CliIO) => {
     if (replayed !== null) return ExitCode.ok;
   }
   // The rest of the engine is loaded only when the stamp could not answer.
-  return (await import("../repro-once.js")).reproOnce(opts, io);
+  return (await import("../repro-once.js")).reproOnce(opts, io, root);
 };
