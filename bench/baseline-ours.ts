@@ -18,7 +18,10 @@ const [dir, paramsJson] = process.argv.slice(2);
 if (dir === undefined || paramsJson === undefined) throw new Error("usage: baseline-ours.ts <split-dir> <params-json>");
 const p = JSON.parse(paramsJson) as { ngram_max: number; min_df: number; max_features: number | null; C: number; max_iter: number; tol: number };
 const read = (s: string): Row[] =>
-  readFileSync(join(dir, `${s}.jsonl`), "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Row);
+  readFileSync(join(dir, `${s}.jsonl`), "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Row);
 const labels = JSON.parse(readFileSync(join(dir, "labels.json"), "utf8")) as string[];
 const index = new Map(labels.map((l, i) => [l, i]));
 const ids = (rows: Row[]): Int32Array => Int32Array.from(rows, (r) => index.get(r.label) ?? -1);

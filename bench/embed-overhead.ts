@@ -34,10 +34,14 @@ const threads = values.threads === undefined ? undefined : Number(values.threads
 function texts(n: number): string[] {
   const val = resolve("data/processed/val.jsonl");
   if (existsSync(val)) {
-    return readFileSync(val, "utf8").split("\n").filter((l) => l !== "").slice(0, n).map((l) => {
-      const p = JSON.parse(l) as { title: string; summary: string };
-      return `${p.title} ${p.summary}`;
-    });
+    return readFileSync(val, "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .slice(0, n)
+      .map((l) => {
+        const p = JSON.parse(l) as { title: string; summary: string };
+        return `${p.title} ${p.summary}`;
+      });
   }
   return Array.from({ length: n }, (_, i) => `Paper ${i}: ` + "a study of attention in transformers ".repeat(1 + (i % 20)));
 }
@@ -60,15 +64,20 @@ const cold = await loadPaperTokenizer(backbone);
 const coldStart = performance.now();
 const ids = cold.ids(docs, maxLength);
 const coldSeconds = (performance.now() - coldStart) / 1000;
-const batches = planBatches(ids.map((r) => r.length), batchSize);
+const batches = planBatches(
+  ids.map((r) => r.length),
+  batchSize,
+);
 const feeds = batches.map((rows) => {
   const seq = Math.max(...rows.map((r) => (ids[r] as number[]).length));
   const inputIds = new BigInt64Array(rows.length * seq);
   const mask = new BigInt64Array(rows.length * seq);
-  rows.forEach((r, i) => (ids[r] as number[]).forEach((id, t) => {
-    inputIds[i * seq + t] = BigInt(id);
-    mask[i * seq + t] = 1n;
-  }));
+  rows.forEach((r, i) =>
+    (ids[r] as number[]).forEach((id, t) => {
+      inputIds[i * seq + t] = BigInt(id);
+      mask[i * seq + t] = 1n;
+    }),
+  );
   return {
     input_ids: new ort.Tensor("int64", inputIds, [rows.length, seq]),
     attention_mask: new ort.Tensor("int64", mask, [rows.length, seq]),

@@ -33,7 +33,7 @@ function load(): { x: Csr; y: Int32Array; k: number } {
     const [nRows, nCols, nnz, k] = Array.from(head) as [number, number, number, number];
     let at = buf.byteOffset + 16;
     const take = <T>(Ctor: new (b: ArrayBuffer, o: number, n: number) => T, n: number, bytes: number): T => {
-      const out = new Ctor(buf.buffer.slice(at, at + n * bytes) as ArrayBuffer, 0, n);
+      const out = new Ctor(buf.buffer.slice(at, at + n * bytes), 0, n);
       at += n * bytes;
       return out;
     };
@@ -46,7 +46,9 @@ function load(): { x: Csr; y: Int32Array; k: number } {
   const dir = "data/processed";
   const labels = JSON.parse(readFileSync(join(dir, "labels.json"), "utf8")) as string[];
   const index = new Map(labels.map((l, i) => [l, i]));
-  const rows = readFileSync(join(dir, "train.jsonl"), "utf8").split("\n").filter((l) => l !== "")
+  const rows = readFileSync(join(dir, "train.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as { title: string; summary: string; label: string });
   const { matrix: x } = fitTfidf(rows.map(paperText), { ngramMax: 2, minDf: 2, maxFeatures, sublinearTf: true });
   const y = Int32Array.from(rows, (r) => index.get(r.label) ?? -1);

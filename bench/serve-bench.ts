@@ -103,7 +103,10 @@ async function startServer(model: string, extra: string[]): Promise<{ child: Chi
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/ready`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return { child, url, coldMs: performance.now() - start };
     if (performance.now() - start > 60_000) throw new Error("server not ready after 60 s");
     await new Promise((r) => setTimeout(r, 20));
@@ -153,7 +156,9 @@ async function bench(label: string, model: string, extra: string[], conns: numbe
     for (const c of conns) {
       const lvl = await load(url, c, durationS, bodies);
       levels.push(lvl);
-      process.stderr.write(`  ${label} c=${c}: ${lvl.rps.toFixed(1)} req/s, mean ${lvl.meanMs.toFixed(1)} ms, p95 ${lvl.p95Ms.toFixed(1)} ms, errors ${(lvl.errorRate * 100).toFixed(2)} %\n`);
+      process.stderr.write(
+        `  ${label} c=${c}: ${lvl.rps.toFixed(1)} req/s, mean ${lvl.meanMs.toFixed(1)} ms, p95 ${lvl.p95Ms.toFixed(1)} ms, errors ${(lvl.errorRate * 100).toFixed(2)} %\n`,
+      );
     }
     // The transformer's model.onnx; the baseline's whole package (model.json holds the vocabulary).
     const onnx = join(model, "model.onnx");
@@ -171,7 +176,15 @@ export function renderTable(results: readonly RunResult[]): string {
   const rows: string[][] = [["run", "conns", "req/s", "mean ms", "p95 ms", "p99 ms", "errors %"]];
   for (const r of results) {
     for (const l of r.levels) {
-      rows.push([r.label, String(l.connections), l.rps.toFixed(1), l.meanMs.toFixed(1), l.p95Ms.toFixed(1), l.p99Ms.toFixed(1), (l.errorRate * 100).toFixed(2)]);
+      rows.push([
+        r.label,
+        String(l.connections),
+        l.rps.toFixed(1),
+        l.meanMs.toFixed(1),
+        l.p95Ms.toFixed(1),
+        l.p99Ms.toFixed(1),
+        (l.errorRate * 100).toFixed(2),
+      ]);
     }
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -202,8 +215,12 @@ async function main(): Promise<void> {
     },
   });
   const durationS = Number(values.duration);
-  const conns = (values.connections ?? "").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  if (!(durationS > 0 && durationS <= 120) || conns.length === 0) throw new Error("--duration must be in (0, 120] and --connections a list of positive integers");
+  const conns = (values.connections ?? "")
+    .split(",")
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  if (!(durationS > 0 && durationS <= 120) || conns.length === 0)
+    throw new Error("--duration must be in (0, 120] and --connections a list of positive integers");
   let models = values.model ?? [];
   const tmp = mkdtempSync(join(tmpdir(), "serve-bench-"));
   if (models.length === 0) {

@@ -22,7 +22,11 @@ function area(cf) {
   if (nm) return `node_modules/${nm[1]}`;
   const eng = url.match(/dist\/engine\/src\/([^/]+)/);
   if (eng) return `engine/${eng[1]}`;
-  return url.replace(/^file:\/\//, "").split("/").slice(-2).join("/");
+  return url
+    .replace(/^file:\/\//, "")
+    .split("/")
+    .slice(-2)
+    .join("/");
 }
 
 const areas = new Map();

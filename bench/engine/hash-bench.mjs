@@ -56,7 +56,16 @@ try {
   const median = sorted[Math.floor(sorted.length / 2)];
   const gbps = (ms) => +(bytes / 1e9 / (ms / 1000)).toFixed(2);
   process.stdout.write(
-    JSON.stringify({ bytes, runs, digest, ms: times.map((t) => +t.toFixed(1)), medianMs: +median.toFixed(1), medianGBps: gbps(median), bestGBps: gbps(sorted[0]), cpuMs: cpu.map((t) => +t.toFixed(1)) }) + "\n",
+    JSON.stringify({
+      bytes,
+      runs,
+      digest,
+      ms: times.map((t) => +t.toFixed(1)),
+      medianMs: +median.toFixed(1),
+      medianGBps: gbps(median),
+      bestGBps: gbps(sorted[0]),
+      cpuMs: cpu.map((t) => +t.toFixed(1)),
+    }) + "\n",
   );
 } finally {
   rmSync(file, { force: true });

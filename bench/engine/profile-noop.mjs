@@ -35,9 +35,10 @@ const exec = await mod("exec/index.js");
 const { createLockStore } = await mod("exec/lock-store.js");
 const { createCache } = await mod("cache/index.js");
 await mod("report/index.js");
+await mod("index.js");
 await mod("cli/main.js");
 await mod("cli/commands/repro.js");
-lap("import exec, cache, report, cli");
+lap("import exec, cache, report, session, cli");
 
 // 2. pipeline.yaml: read + YAML parse + validate.
 const loaded = config.loadPipeline(root);
@@ -91,8 +92,11 @@ const ctx = {
   cache: createCache({ root, hasher: hasher2 }),
   lock: createLockStore(root, lock.value),
   fs: { remove: async () => {}, mkdirp: async () => {} },
-  spawn: async () => {
-    throw new Error("a no-op run must spawn nothing");
+  executor: {
+    name: "none",
+    run: async () => {
+      throw new Error("a no-op run must run nothing");
+    },
   },
   now: Date.now,
   env: process.env,
@@ -124,12 +128,14 @@ const t1 = performance.now();
   const pending = [...plan.stages];
   const running = new Map();
   while (pending.length > 0 || running.size > 0) {
-    for (let k = 0; k < pending.length && running.size < plan.jobs; ) {
+    for (let k = 0; k < pending.length && running.size < plan.jobs;) {
       const name = pending[k];
       const ups = planMod.plannedUpstream(plan, name);
       if (ups.every((u) => outcomes.has(u))) {
         pending.splice(k, 1);
-        const task = Promise.resolve().then(() => outcomes.set(name, "fresh")).finally(() => running.delete(name));
+        const task = Promise.resolve()
+          .then(() => outcomes.set(name, "fresh"))
+          .finally(() => running.delete(name));
         running.set(name, task);
         continue;
       }

@@ -57,7 +57,11 @@ function timeMany(cmd, args, cwd, n, warmup = 1, prepare = null) {
   if (haveHyperfine && !args.some((a) => /\s/.test(a))) {
     const json = join(out, `hyperfine-${process.pid}.json`);
     const prep = prepare === null ? [] : ["--prepare", prepare.join(" ")];
-    const r = spawnSync("hyperfine", ["-N", "--style", "none", "--warmup", String(warmup), "--runs", String(n), ...prep, "--export-json", json, [cmd, ...args].join(" ")], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync(
+      "hyperfine",
+      ["-N", "--style", "none", "--warmup", String(warmup), "--runs", String(n), ...prep, "--export-json", json, [cmd, ...args].join(" ")],
+      { cwd, stdio: ["ignore", "ignore", "pipe"] },
+    );
     if (r.status !== 0) throw new Error(`hyperfine ${cmd} failed:\n${String(r.stderr).slice(-2000)}`);
     const h = JSON.parse(readFileSync(json, "utf8")).results[0];
     rmSync(json);
@@ -65,9 +69,15 @@ function timeMany(cmd, args, cwd, n, warmup = 1, prepare = null) {
     return { median: median(ms), min: Math.min(...ms), max: Math.max(...ms), cpu: (h.user + h.system) * 1000, runs: ms.map(Math.round), tool: "hyperfine" };
   }
   const prep = () => prepare !== null && spawnSync(prepare[0], prepare.slice(1), { cwd });
-  for (let i = 0; i < warmup; i++) (prep(), timeOnce(cmd, args, cwd));
+  for (let i = 0; i < warmup; i++) {
+    prep();
+    timeOnce(cmd, args, cwd);
+  }
   const ms = [];
-  for (let i = 0; i < n; i++) (prep(), ms.push(timeOnce(cmd, args, cwd).ms));
+  for (let i = 0; i < n; i++) {
+    prep();
+    ms.push(timeOnce(cmd, args, cwd).ms);
+  }
   return { median: median(ms), min: Math.min(...ms), max: Math.max(...ms), cpu: NaN, runs: ms.map(Math.round), tool: "spawnSync" };
 }
 
@@ -80,7 +90,13 @@ function machineLoad() {
     .filter((l) => l && Number(l.split(/\s+/)[2]) >= 20 && !l.includes("bench/engine"))
     .slice(0, 4)
     .map((l) => l.split(/\s+/).slice(2).join(" ").slice(0, 90));
-  return { loadavg: loadavg().map((x) => x.toFixed(2)).join(" "), cores: cpus().length, busy };
+  return {
+    loadavg: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" "),
+    cores: cpus().length,
+    busy,
+  };
 }
 
 const loadBefore = machineLoad();
@@ -118,7 +134,12 @@ if (only.has("noop")) {
   log(`timing no-op pipe repro (${runs} runs) ...`);
   const pipeT = timeMany(process.execPath, [PIPE, "repro"], pipeDir, runs);
   extras.pipeNoop = pipeT;
-  row(`no-op pipe repro, ${size.stages} stages / ${size.files} files`, "< 0.5 s", `${fmtS(pipeT.median)} (min ${fmtS(pipeT.min)}, cpu ${fmtS(pipeT.cpu)})`, pipeT.median < 500);
+  row(
+    `no-op pipe repro, ${size.stages} stages / ${size.files} files`,
+    "< 0.5 s",
+    `${fmtS(pipeT.median)} (min ${fmtS(pipeT.min)}, cpu ${fmtS(pipeT.cpu)})`,
+    pipeT.median < 500,
+  );
   // The same no-op without the up-to-date stamp: every dep and out checked against the lock
   // through the stat cache (what the first no-op after a change costs).
   log(`timing no-op pipe repro without its stamp (${runs} runs) ...`);
@@ -157,7 +178,12 @@ if (only.has("hash")) {
   log(`hashing a ${size.hashMb} MiB file ...`);
   const r = JSON.parse(timeOnce(process.execPath, [join(here, "hash-bench.mjs"), join(out, "hash"), "--mb", String(size.hashMb), "--runs", "5"], repo).stdout);
   extras.hash = r;
-  row(`cold hash of a ${size.hashMb} MiB file (page cache)`, ">= 3 GB/s", `${r.medianGBps} GB/s (best ${r.bestGBps}; median ${r.medianMs} ms wall, ${median(r.cpuMs).toFixed(0)} ms cpu)`, r.medianGBps >= 3);
+  row(
+    `cold hash of a ${size.hashMb} MiB file (page cache)`,
+    ">= 3 GB/s",
+    `${r.medianGBps} GB/s (best ${r.bestGBps}; median ${r.medianMs} ms wall, ${median(r.cpuMs).toFixed(0)} ms cpu)`,
+    r.medianGBps >= 3,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +217,11 @@ if (only.has("jobs")) {
 
 // ---------------------------------------------------------------------------------------------
 const loadAfter = machineLoad();
-const w = [Math.max(6, ...rows.map((r) => r.figure.length)), Math.max(6, ...rows.map((r) => r.target.length)), Math.max(8, ...rows.map((r) => r.measured.length))];
+const w = [
+  Math.max(6, ...rows.map((r) => r.figure.length)),
+  Math.max(6, ...rows.map((r) => r.target.length)),
+  Math.max(8, ...rows.map((r) => r.measured.length)),
+];
 const line = (a, b, c, d) => `| ${a.padEnd(w[0])} | ${b.padEnd(w[1])} | ${c.padEnd(w[2])} | ${d.padEnd(4)} |`;
 const sep = `|${"-".repeat(w[0] + 2)}|${"-".repeat(w[1] + 2)}|${"-".repeat(w[2] + 2)}|------|`;
 const lines = [
@@ -200,14 +230,19 @@ const lines = [
 ];
 const others = [...new Set([...loadBefore.busy, ...loadAfter.busy])];
 if (others.length > 0 || Number(loadBefore.loadavg.split(" ")[0]) > loadBefore.cores) {
-  lines.push(`NOTE: the machine was shared while measuring; other busy processes: ${others.length ? others.join("; ") : "(none seen at the sampled instants)"}`);
+  lines.push(
+    `NOTE: the machine was shared while measuring; other busy processes: ${others.length ? others.join("; ") : "(none seen at the sampled instants)"}`,
+  );
   lines.push("      figures are indicative; re-run on a quiet machine for the record.");
 }
 lines.push("", line("figure", "target", "measured", "pass"), sep);
 for (const r of rows) lines.push(line(r.figure, r.target, r.measured, r.pass === null ? "" : r.pass ? "PASS" : "FAIL"));
 if (extras.profile) {
   const p = extras.profile;
-  lines.push("", `no-op profile (${p.counts.stages} stages, ${p.counts.distinctPaths} paths, ${p.counts.statCalls} hasher stats, ${p.counts.existsCalls} existsSync in buildGraph):`);
+  lines.push(
+    "",
+    `no-op profile (${p.counts.stages} stages, ${p.counts.distinctPaths} paths, ${p.counts.statCalls} hasher stats, ${p.counts.existsCalls} existsSync in buildGraph):`,
+  );
   lines.push(`  ${"node startup (node -e 0)".padEnd(58)} ${String(p.nodeStartupMs).padStart(7)} ms`);
   for (const [k, v] of Object.entries(p.phasesMs)) lines.push(`  ${k.padEnd(58)} ${String(v).padStart(7)} ms`);
   lines.push(`  cpu profile of the real CLI (self time by area; ${p.cpuProfile.totalMs} ms sampled):`);
@@ -215,7 +250,8 @@ if (extras.profile) {
   lines.push("  hottest functions (self time):");
   for (const [k, v] of p.cpuProfile.topFunctions) lines.push(`    ${k.slice(0, 56).padEnd(56)} ${String(v).padStart(7)} ms`);
 }
-if (extras.pipeRealRunS !== undefined) lines.push("", `setup (not a target): first real run: pipe ${extras.pipeRealRunS} s, snakemake ${extras.snakemakeRealRunS ?? "-"} s`);
+if (extras.pipeRealRunS !== undefined)
+  lines.push("", `setup (not a target): first real run: pipe ${extras.pipeRealRunS} s, snakemake ${extras.snakemakeRealRunS ?? "-"} s`);
 const text = `${lines.join("\n")}\n`;
 process.stdout.write(text);
 writeFileSync(join(out, quick ? "results-quick.txt" : "results.txt"), text);

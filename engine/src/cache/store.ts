@@ -6,15 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import type { RelPath } from "../config/types.js";
-import {
-  digestFileNode,
-  digestString,
-  isDigest,
-  type Digest,
-  type HashInfo,
-  type Hasher,
-  type Manifest,
-} from "../hashing/index.js";
+import { digestFileNode, digestString, isDigest, type Digest, type HashInfo, type Hasher, type Manifest } from "../hashing/index.js";
 import { mapLimit } from "../common/limit.js";
 import { createDigestStream } from "../hashing/xxh.js";
 import type { CacheLayout } from "./layout.js";
@@ -215,4 +207,3 @@ export function createStore(deps: StoreDeps) {
 
   return { linkMode, objects, save, has, restore, unprotect, verify, readManifest };
 }
-

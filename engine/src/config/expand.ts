@@ -19,7 +19,12 @@ export function expandStages(stagesNode: unknown, renv: ResolveEnv, ctx: Context
   const diags = renv.diags;
   if (stagesNode === null || stagesNode === undefined || (isScalar(stagesNode) && stagesNode.value === null)) return [];
   if (!isMap(stagesNode)) {
-    diags.push({ severity: "error", code: "bad-type", message: "'stages' must be a mapping of stage names to stages", location: nodeLoc(renv.src, stagesNode as Node) });
+    diags.push({
+      severity: "error",
+      code: "bad-type",
+      message: "'stages' must be a mapping of stage names to stages",
+      location: nodeLoc(renv.src, stagesNode as Node),
+    });
     return [];
   }
   const stages: Stage[] = [];
@@ -89,22 +94,33 @@ function* expandOne(label: string, loc: SourceLocation, body: YAMLMap, renv: Res
   if (extra) return;
   const doNode = doPair.value as Node | null;
   if (!isMap(doNode)) {
-    renv.diags.push({ severity: "error", code: "bad-type", message: `'do' of stage '${label}' must be a mapping`, location: nodeLoc(renv.src, doNode ?? (doPair.key as Node)) });
+    renv.diags.push({
+      severity: "error",
+      code: "bad-type",
+      message: `'do' of stage '${label}' must be a mapping`,
+      location: nodeLoc(renv.src, doNode ?? (doPair.key as Node)),
+    });
     return;
   }
   const fLoc = keyLoc(renv, foreach) ?? loc;
-  const iterable = toPlain(resolveNode(foreach.value, renv, ctx, fLoc));
+  const iterable: unknown = toPlain(resolveNode(foreach.value, renv, ctx, fLoc));
   const valueLoc = nodeLoc(renv.src, (foreach.value as Node | null) ?? (foreach.key as Node));
   let items: [string, Record<string, unknown>][];
   if (Array.isArray(iterable)) {
     // Like DVC: a list holding any list or mapping is named by index, otherwise by value.
-    const byIndex = iterable.some((v) => v !== null && typeof v === "object");
-    items = iterable.map((item, i) => [byIndex ? String(i) : String(item), { item }]);
+    const list: readonly unknown[] = iterable;
+    const byIndex = list.some((v) => v !== null && typeof v === "object");
+    items = list.map((item, i) => [byIndex ? String(i) : String(item), { item }]);
   } else if (iterable !== null && typeof iterable === "object") {
-    items = Object.entries(iterable).map(([key, item]) => [key, { item, key }]);
+    items = Object.entries(iterable as Record<string, unknown>).map(([key, item]) => [key, { item, key }]);
   } else {
     if (typeof iterable !== "string" || !iterable.includes("${")) {
-      renv.diags.push({ severity: "error", code: "bad-type", message: `'foreach' of stage '${label}' must be a list or a mapping, got ${iterable === null ? "nothing" : typeof iterable}`, location: valueLoc });
+      renv.diags.push({
+        severity: "error",
+        code: "bad-type",
+        message: `'foreach' of stage '${label}' must be a list or a mapping, got ${iterable === null ? "nothing" : typeof iterable}`,
+        location: valueLoc,
+      });
     }
     return;
   }
@@ -134,7 +150,12 @@ function matrixItems(label: string, pair: Pair, renv: ResolveEnv, ctx: Context):
     total *= v.length;
   }
   if (total > MAX_EXPANSION) {
-    renv.diags.push({ severity: "error", code: "invalid-foreach", message: `'matrix' of stage '${label}' expands to ${total} stages (limit ${MAX_EXPANSION})`, location: m.loc });
+    renv.diags.push({
+      severity: "error",
+      code: "invalid-foreach",
+      message: `'matrix' of stage '${label}' expands to ${total} stages (limit ${MAX_EXPANSION})`,
+      location: m.loc,
+    });
     return [];
   }
   let combos: { parts: string[]; item: Record<string, unknown> }[] = [{ parts: [], item: {} }];

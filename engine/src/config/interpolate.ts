@@ -99,7 +99,12 @@ export function interpolate(s: string, ctx: Context): Interpolated {
     if (typeof p === "string") out += p;
     else if (p.value !== null && typeof p.value === "object") {
       const what = Array.isArray(p.value) ? "a list" : "a mapping";
-      errors.push({ message: `'${p.text}' is ${what}, which cannot be embedded in the string '${s}'`, start: p.start, end: p.start + p.text.length, text: p.text });
+      errors.push({
+        message: `'${p.text}' is ${what}, which cannot be embedded in the string '${s}'`,
+        start: p.start,
+        end: p.start + p.text.length,
+        text: p.text,
+      });
     } else out += p.value === undefined || p.value === null ? "null" : String(p.value);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: out };

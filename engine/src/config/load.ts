@@ -82,7 +82,13 @@ export function loadPipelineReport(root: string, opts: LoadOptions = {}): Pipeli
         const loc = nodeLoc(parsed.src, keyNode);
         const first = seen.get(key);
         if (first !== undefined) {
-          diags.push({ severity: "error", code: "duplicate-key", message: `duplicate top-level key '${key}'`, location: loc, related: [{ message: `'${key}' first defined here`, location: first }] });
+          diags.push({
+            severity: "error",
+            code: "duplicate-key",
+            message: `duplicate top-level key '${key}'`,
+            location: loc,
+            related: [{ message: `'${key}' first defined here`, location: first }],
+          });
           continue;
         }
         seen.set(key, loc);
@@ -110,7 +116,12 @@ function loadVars(node: unknown, renv: ResolveEnv, params: ParamsStore, root: st
   const diags = renv.diags;
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return [];
   if (!isSeq(node)) {
-    diags.push({ severity: "error", code: "bad-type", message: "'vars' must be a list of mappings or params file names", location: nodeLoc(renv.src, node as Node) });
+    diags.push({
+      severity: "error",
+      code: "bad-type",
+      message: "'vars' must be a list of mappings or params file names",
+      location: nodeLoc(renv.src, node as Node),
+    });
     return [];
   }
   const scopes: Record<string, unknown>[] = [];
@@ -140,7 +151,10 @@ function loadVars(node: unknown, renv: ResolveEnv, params: ParamsStore, root: st
       continue;
     }
     const scope: Record<string, unknown> = {};
-    for (const key of keyList.split(",").map((k) => k.trim()).filter((k) => k !== "")) {
+    for (const key of keyList
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k !== "")) {
       const v = getPath(loaded.file.data, key);
       if (!v.found) {
         diags.push({ severity: "error", code: "unknown-param-key", message: `key '${key}' is not in vars file '${rel.path}'`, location: r.loc });

@@ -109,10 +109,11 @@ export function resolveMap(node: Node, env: ResolveEnv, ctx: Context | null, opt
     const valueCtx = opts.literal?.has(key) ? null : ctx;
     entries.push({ key, keyLoc, value: resolveNode(pair.value, env, valueCtx, keyLoc, depth + 1) });
   }
-  for (const e of merged) if (!seen.has(e.key)) {
-    seen.set(e.key, e.keyLoc);
-    entries.push(e);
-  }
+  for (const e of merged)
+    if (!seen.has(e.key)) {
+      seen.set(e.key, e.keyLoc);
+      entries.push(e);
+    }
   return { kind: "map", entries, loc };
 }
 

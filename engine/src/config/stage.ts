@@ -8,9 +8,7 @@ import { didYouMean } from "./suggest.js";
 import type { DepSpec, OutKind, OutSpec, ParamRef, PlotOptions, RelPath, Stage, StageName } from "./types.js";
 
 /** Keys a stage may have (after foreach/matrix are taken apart by the expander). */
-export const STAGE_KEYS = [
-  "cmd", "wdir", "deps", "params", "outs", "metrics", "plots", "frozen", "always_changed", "desc", "meta", "env",
-] as const;
+export const STAGE_KEYS = ["cmd", "wdir", "deps", "params", "outs", "metrics", "plots", "frozen", "always_changed", "desc", "meta", "env"] as const;
 const EXPANSION_KEYS = ["foreach", "do", "matrix"];
 
 const OUT_OPTIONS = ["cache", "persist", "desc", "type", "labels", "meta", "remote", "push", "checkpoint"];
@@ -255,13 +253,21 @@ class StageValidator {
         // Free-form, ignored.
       } else if (key === "y" && v.kind === "seq") {
         const ys = v.items.map((i) => (i.kind === "scalar" && typeof i.value === "string" ? i.value : null));
-        if (check(ys.every((y) => y !== null), v, key, "a string or a list of strings")) plot.y = Object.freeze(ys as string[]);
+        if (
+          check(
+            ys.every((y) => y !== null),
+            v,
+            key,
+            "a string or a list of strings",
+          )
+        )
+          plot.y = Object.freeze(ys as string[]);
       } else if (check(isStr, v, key, "a string") && v.kind === "scalar" && PLOT_OPTIONS.includes(key)) {
         plot[key] = String(v.value);
       }
     }
     if (!ok) return null;
-    if (Object.keys(plot).length > 0) o.plot = Object.freeze(plot) as PlotOptions;
+    if (Object.keys(plot).length > 0) o.plot = Object.freeze(plot);
     return o;
   }
 

@@ -6,7 +6,9 @@ import type { Emit, EventSink, RunEvent } from "./events.js";
  * enough to tell runs apart (it names, it does not secure) and keeps node:crypto off the no-op path.
  */
 export function newRunId(now: number = Date.now()): string {
-  const rand = Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, "0");
+  const rand = Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, "0");
   return `${now.toString(36)}-${rand}`;
 }
 
@@ -20,5 +22,5 @@ export function fanOut(...sinks: readonly EventSink[]): EventSink {
 
 /** The executor's emitter for run `runId`: every event reaches `sink` carrying that id. */
 export function emitTo(runId: string, sink: EventSink): Emit {
-  return (body) => sink({ ...body, runId } as RunEvent);
+  return (body) => sink({ ...body, runId });
 }

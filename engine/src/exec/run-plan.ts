@@ -72,7 +72,7 @@ export async function runPlan(plan: Plan, baseCtx: ExecContext, turn: StageTurn 
 
   while (pending.length > 0 || running.size > 0) {
     if (ctx.signal.aborted) stopNew = true;
-    for (let i = 0; i < pending.length && !stopNew && running.size < checkLimit; ) {
+    for (let i = 0; i < pending.length && !stopNew && running.size < checkLimit;) {
       const name = pending[i] as StageName;
       const ups = plannedUpstream(plan, name);
       const bad = ups.find((u) => outcomes.has(u) && !GOOD.has(outcomes.get(u) as StageOutcome));

@@ -33,7 +33,8 @@ export function setParamsText(file: string, text: string, values: Readonly<Recor
   for (const [key, v] of Object.entries(values)) {
     const path = key.split(".");
     const node = doc.getIn(path, true);
-    if (isScalar(node) && (v === null || typeof v !== "object")) node.value = v; // keeps the node's comment
+    if (isScalar(node) && (v === null || typeof v !== "object"))
+      node.value = v; // keeps the node's comment
     else doc.setIn(path, v);
   }
   return doc.toString();
@@ -105,4 +106,3 @@ function setJsonPath(obj: Record<string, unknown>, path: readonly string[], v: u
   obj[head] = next;
   setJsonPath(next, rest, v);
 }
-

@@ -59,7 +59,10 @@ export async function buildRecord(root: string, summary: RunSummary): Promise<Ex
     readParams(reader, declared.params),
     readMetrics(reader, declared.metrics),
     gitState(root),
-    readPlotTexts(reader, declared.plots.map((p) => p.path)),
+    readPlotTexts(
+      reader,
+      declared.plots.map((p) => p.path),
+    ),
   ]);
   const id = newId(now);
   const name = summary.experiment?.name ?? summary.env["PIPE_EXP_NAME"] ?? `exp-${randomBytes(3).toString("hex")}`;

@@ -57,9 +57,7 @@ export class ExpStore {
     await mkdir(join(this.dir, "records"), { recursive: true });
     await writeTextAtomic(join(this.dir, "records", `${record.id}.json`), JSON.stringify(record, null, 2) + "\n");
     try {
-      await withMutex(
-        this.lockPath,
-        async () => {
+      await withMutex(this.lockPath, async () => {
         const index = await this.readIndex();
         if (index.lines.some((l) => l.name === record.name)) throw new DuplicateNameError(record.name);
         const line: IndexLine = { id: record.id, name: record.name, createdAt: record.createdAt };

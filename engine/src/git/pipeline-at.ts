@@ -8,10 +8,7 @@ import type { Pipeline } from "../config/types.js";
 import type { Diagnostic, Result } from "../diagnostics/types.js";
 
 /** The config entry point (`loadPipeline` of config/index.ts), injected so tests can fake it. */
-export type PipelineLoader = (
-  root: string,
-  opts: { fs?: ConfigFs },
-) => Result<Pipeline, Diagnostic[]> | Promise<Result<Pipeline, Diagnostic[]>>;
+export type PipelineLoader = (root: string, opts: { fs?: ConfigFs }) => Result<Pipeline, Diagnostic[]> | Promise<Result<Pipeline, Diagnostic[]>>;
 
 /** A ConfigFs over one commit: absolute paths under `root` are read with `git show`. */
 export function gitConfigFs(root: string, commit: string): ConfigFs {

@@ -27,9 +27,9 @@ export interface PipelineGraph {
   /** Every stage in a deterministic topological order (file order among independent stages). */
   readonly order: readonly StageName[];
   readonly edges: readonly Edge[];
-  stage(name: StageName): Stage;
-  upstream(name: StageName): readonly StageName[];
-  downstream(name: StageName): readonly StageName[];
+  readonly stage: (name: StageName) => Stage;
+  readonly upstream: (name: StageName) => readonly StageName[];
+  readonly downstream: (name: StageName) => readonly StageName[];
 }
 
 export interface GraphEnv {
@@ -115,12 +115,7 @@ function indexOuts(stages: readonly Stage[], diagnostics: Diagnostic[]): Map<str
   return owners;
 }
 
-function findEdges(
-  stages: readonly Stage[],
-  owners: Map<string, OutOwner>,
-  env: GraphEnv,
-  diagnostics: Diagnostic[],
-): Edge[] {
+function findEdges(stages: readonly Stage[], owners: Map<string, OutOwner>, env: GraphEnv, diagnostics: Diagnostic[]): Edge[] {
   // Folders that contain outs, for directory deps (`data` depends on the producer of `data/raw`).
   const outsUnder = new Map<string, OutOwner[]>();
   for (const o of owners.values()) for (const dir of ancestors(o.path)) pushUnique(outsUnder, dir, o);
@@ -209,9 +204,7 @@ function cycleDiagnostics(edges: readonly Edge[], stages: readonly Stage[]): Dia
     const path = [start];
     let cur = start;
     for (;;) {
-      const next = edges
-        .filter((e) => e.from === cur && members.has(e.to))
-        .sort((a, b) => (index.get(a.to) ?? 0) - (index.get(b.to) ?? 0))[0];
+      const next = edges.filter((e) => e.from === cur && members.has(e.to)).sort((a, b) => (index.get(a.to) ?? 0) - (index.get(b.to) ?? 0))[0];
       if (!next || next.to === start || path.includes(next.to)) break;
       path.push(next.to);
       cur = next.to;
@@ -223,9 +216,7 @@ function cycleDiagnostics(edges: readonly Edge[], stages: readonly Stage[]): Dia
     const related = cycle.map((from, i) => {
       const to = cycle[(i + 1) % cycle.length];
       const e = edges.find((x) => x.from === from && x.to === to);
-      return e
-        ? { message: `'${e.to}' depends on '${e.from}' through '${e.path}'`, location: e.loc }
-        : undefined;
+      return e ? { message: `'${e.to}' depends on '${e.from}' through '${e.path}'`, location: e.loc } : undefined;
     });
     const first = related.find((r) => r !== undefined);
     return {

@@ -95,8 +95,7 @@ export function createHasher(opts: HasherOptions): Hasher {
 
   // Concurrent requests for the same unchanged file (two stages sharing a dep) share one read.
   const inflight = new Map<string, { st: FileStat; digest: Promise<Digest> }>();
-  const sameStat = (a: FileStat, b: { ino: number; size: number; mtimeMs: number }): boolean =>
-    a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+  const sameStat = (a: FileStat, b: { ino: number; size: number; mtimeMs: number }): boolean => a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
   /** Digest of a file we already stat'ed: from the stat cache when (ino, size, mtime) match. */
   async function fileDigest(rel: string, st: FileStat): Promise<Digest> {

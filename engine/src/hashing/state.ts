@@ -33,12 +33,7 @@ export interface StatCache {
 function validEntry(v: unknown): v is StatEntry {
   if (typeof v !== "object" || v === null) return false;
   const e = v as Record<string, unknown>;
-  return (
-    typeof e.ino === "number" &&
-    typeof e.size === "number" &&
-    typeof e.mtimeMs === "number" &&
-    isDigest(e.digest)
-  );
+  return typeof e.ino === "number" && typeof e.size === "number" && typeof e.mtimeMs === "number" && isDigest(e.digest);
 }
 
 /** Parse a state file's text; anything malformed yields an empty cache (it is only an optimisation). */

@@ -2,25 +2,27 @@
 // `bad-lock` diagnostic at file:line:col instead of crashing. An absent lock is an empty lock.
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from "yaml";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
 import type { RelPath } from "../config/types.js";
 import { err, ok, type Diagnostic, type Result } from "../diagnostics/types.js";
 import { isDigest } from "../hashing/index.js";
 import { LOCK_FILE, LOCK_SCHEMA, emptyLock, type LockEntry, type LockFile, type LockItem } from "./types.js";
 
 /** Thrown inside the validator only, turned into the returned diagnostic. */
-class BadLock {
+class BadLock extends Error {
   constructor(
-    readonly message: string,
+    message: string,
     readonly node: Node | null | undefined,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 type Entries = [string, Node | null][];
 
 function mapEntries(node: unknown, what: string): Entries {
   if (!isMap(node)) throw new BadLock(`${what} must be a mapping`, node as Node);
-  return (node.items as Pair<unknown, unknown>[]).map((p) => {
+  return node.items.map((p) => {
     const key = isScalar(p.key) ? p.key.value : p.key;
     if (typeof key !== "string") throw new BadLock(`${what}: keys must be strings`, p.key as Node);
     return [key, (p.value ?? null) as Node | null];

@@ -38,9 +38,7 @@ export const emptyLock = (): LockFile => ({ schema: LOCK_SCHEMA, stages: {} });
 
 /** The lock item for a hashed path. */
 export function lockItem(path: RelPath, info: HashInfo): LockItem {
-  return info.nfiles === undefined
-    ? { path, hash: info.digest, size: info.size }
-    : { path, hash: info.digest, size: info.size, nfiles: info.nfiles };
+  return info.nfiles === undefined ? { path, hash: info.digest, size: info.size } : { path, hash: info.digest, size: info.size, nfiles: info.nfiles };
 }
 
 /**

@@ -10,7 +10,11 @@ const sortKeys = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (typeof v !== "object" || v === null) return v;
   const rec = v as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(rec).sort(cmp).map((k) => [k, sortKeys(rec[k])]));
+  return Object.fromEntries(
+    Object.keys(rec)
+      .sort(cmp)
+      .map((k) => [k, sortKeys(rec[k])]),
+  );
 };
 
 const item = (i: LockItem): Record<string, unknown> => ({
@@ -36,12 +40,12 @@ function entry(e: LockEntry): Record<string, unknown> {
  */
 const blocks = new WeakMap<LockEntry, Map<string, string>>();
 function stageBlock(name: string, e: LockEntry): string {
-  let byName = blocks.get(e);
+  let byName: Map<string, string> | undefined = blocks.get(e);
   const hit = byName?.get(name);
   if (hit !== undefined) return hit;
   const text = stringify({ [name]: entry(e) }, { indentSeq: false, lineWidth: 0, singleQuote: true });
   const block = text.replace(/^(?=.)/gm, "  ");
-  if (!byName) blocks.set(e, (byName = new Map()));
+  if (!byName) blocks.set(e, (byName = new Map<string, string>()));
   byName.set(name, block);
   return block;
 }

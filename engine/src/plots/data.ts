@@ -12,12 +12,12 @@ export function parsePlotData(path: string, text: string): Result<readonly Row[]
   const lower = path.toLowerCase();
   if (lower.endsWith(".csv") || lower.endsWith(".tsv")) {
     try {
-      const records = parseCsv(text, {
+      const records: Record<string, string>[] = parseCsv(text, {
         columns: true,
         skip_empty_lines: true,
         trim: true,
         delimiter: lower.endsWith(".tsv") ? "\t" : ",",
-      }) as Record<string, string>[];
+      });
       return ok(records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toValue(v)]))));
     } catch (e) {
       return err(`${path}: not valid ${lower.endsWith(".tsv") ? "TSV" : "CSV"} (${firstLine(e)})`);
@@ -34,7 +34,7 @@ export function parsePlotData(path: string, text: string): Result<readonly Row[]
   return ok(
     list.map((r) =>
       Object.fromEntries(
-        Object.entries(r as Record<string, unknown>).map(([k, v]) => [k, typeof v === "number" ? v : toValue(String(v))]),
+        Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? v : toValue(String(v))]),
       ),
     ),
   );

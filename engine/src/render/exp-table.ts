@@ -58,9 +58,7 @@ export function renderExpShow(records: readonly ExperimentRecord[], opts: ExpSho
   }
   const paramCols = selectColumns(columnsOf(records.map((r) => r.params)), (r) => r.params, records, opts);
   const metricCols = selectColumns(columnsOf(records.map((r) => r.metrics)), (r) => r.metrics, records, opts);
-  const rows: string[][] = [
-    ["Experiment", "Created", "Commit", "Status", ...metricCols.map((c) => c.header), ...paramCols.map((c) => c.header)],
-  ];
+  const rows: string[][] = [["Experiment", "Created", "Commit", "Status", ...metricCols.map((c) => c.header), ...paramCols.map((c) => c.header)]];
   for (const r of records) {
     rows.push([
       r.name,
@@ -78,11 +76,7 @@ export function renderExpShow(records: readonly ExperimentRecord[], opts: ExpSho
  * Orders records by one metric or param (`test.f1` or `metrics/eval.json:test.f1`); records
  * without a value go last. Stable: ties keep their order (oldest first).
  */
-export function sortExperiments(
-  records: readonly ExperimentRecord[],
-  by: string,
-  order: "asc" | "desc" = "asc",
-): ExperimentRecord[] | undefined {
+export function sortExperiments(records: readonly ExperimentRecord[], by: string, order: "asc" | "desc" = "asc"): ExperimentRecord[] | undefined {
   const colon = by.lastIndexOf(":");
   const file = colon > 0 ? by.slice(0, colon) : undefined;
   const key = colon > 0 ? by.slice(colon + 1) : by;

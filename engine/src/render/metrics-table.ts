@@ -12,7 +12,16 @@ export function renderPlainTable(rows: Rows): string {
   if (rows.length === 0) return "";
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 /** A GitHub-flavoured markdown table (`|` in cells escaped). */
@@ -93,9 +102,7 @@ export interface ShowRenderOptions {
 export function renderShow(revs: readonly ShownRevision[], opts: ShowRenderOptions): string {
   if (opts.format === "json") {
     const one = (s: Snapshot): unknown => s.files;
-    const data = opts.byRevision
-      ? Object.fromEntries(revs.map((r) => [r.label, one(r.snapshot)]))
-      : one(revs[0]?.snapshot ?? { files: {}, errors: {} });
+    const data = opts.byRevision ? Object.fromEntries(revs.map((r) => [r.label, one(r.snapshot)])) : one(revs[0]?.snapshot ?? { files: {}, errors: {} });
     return JSON.stringify(data, null, 2) + "\n";
   }
   const header = opts.byRevision ? ["Revision", "Path", "Metric", "Value"] : ["Path", "Metric", "Value"];

@@ -43,8 +43,7 @@ export interface SessionResult {
 }
 
 export type SessionError =
-  | { readonly kind: "busy"; readonly holder: Holder | null; readonly liveness: Liveness | "unknown"; readonly path: string }
-  | StoresError;
+  { readonly kind: "busy"; readonly holder: Holder | null; readonly liveness: Liveness | "unknown"; readonly path: string } | StoresError;
 
 export async function runSession(req: SessionRequest): Promise<Result<SessionResult, SessionError>> {
   const { project, plan } = req;

@@ -16,8 +16,7 @@ export interface RecordedStage {
   readonly outs?: readonly { readonly path: string; readonly hash: string }[];
 }
 
-export const cmdText = (stage: Stage): string | readonly string[] =>
-  stage.cmd.length === 1 ? (stage.cmd[0] as string) : stage.cmd;
+export const cmdText = (stage: Stage): string | readonly string[] => (stage.cmd.length === 1 ? (stage.cmd[0] as string) : stage.cmd);
 
 const sameCmd = (a: string | readonly string[], b: string | readonly string[]): boolean =>
   canonicalJson(typeof a === "string" ? [a] : a) === canonicalJson(typeof b === "string" ? [b] : b);
@@ -74,8 +73,6 @@ export function stageFingerprint(stage: Stage, deps: ReadonlyMap<string, HashInf
     env: stage.env,
     deps: depList,
     params: stage.paramValues,
-    outs: stage.outs
-      .map((o) => [o.path, o.kind, o.cache, o.persist])
-      .sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
+    outs: stage.outs.map((o) => [o.path, o.kind, o.cache, o.persist]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
   });
 }

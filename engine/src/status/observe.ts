@@ -18,11 +18,7 @@ export const fastGlobExpander: GlobExpander = async (pattern, root) => {
   return fg(pattern, { cwd: root, dot: true, onlyFiles: true, ignore: [".cache/**", ".git/**", "node_modules/**"] });
 };
 
-export async function observeDeps(
-  stage: Stage,
-  hasher: Hasher,
-  expand: GlobExpander = fastGlobExpander,
-): Promise<Map<string, HashInfo | null>> {
+export async function observeDeps(stage: Stage, hasher: Hasher, expand: GlobExpander = fastGlobExpander): Promise<Map<string, HashInfo | null>> {
   const entries = await Promise.all(
     stage.deps.map(async (d): Promise<[string, HashInfo | null]> => {
       if (!d.glob) return [d.path, await hasher.hashPath(d.path)];
@@ -36,9 +32,7 @@ export async function observeDeps(
 }
 
 export async function observeOuts(stage: Stage, hasher: Hasher): Promise<Map<string, HashInfo | null>> {
-  const entries = await Promise.all(
-    stage.outs.map(async (o): Promise<[string, HashInfo | null]> => [o.path, await hasher.hashPath(o.path)]),
-  );
+  const entries = await Promise.all(stage.outs.map(async (o): Promise<[string, HashInfo | null]> => [o.path, await hasher.hashPath(o.path)]));
   return new Map(entries);
 }
 

@@ -49,7 +49,11 @@ describe("the up-to-date stamp", () => {
     expect(r.stderr).toMatch(/0 ran, 0 restored, 2 fresh, 0 failed in/);
     expect(rig.exists(STATE)).toBe(false);
     expect(rig.log()).toEqual([]);
-    const json = rig.pipe("repro", "--json").stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string });
+    const json = rig
+      .pipe("repro", "--json")
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string });
     expect(json.map((e) => e.type)).toEqual(["plan", "stage-done", "stage-done", "summary"]);
   });
 
@@ -93,7 +97,7 @@ describe("the up-to-date stamp", () => {
 
   it("an edited pipeline.lock is seen", () => {
     const lock = rig.read("pipeline.lock");
-    rig.write("pipeline.lock", lock.replace(/\n  train:[\s\S]*$/, "\n"));
+    rig.write("pipeline.lock", lock.replace(/\n {2}train:[\s\S]*$/, "\n"));
     expect(reproReal().stderr).toMatch(/train: (ran|restored)/);
   });
 

@@ -21,7 +21,10 @@ const interval = (log: string[], name: string): [number, number] => {
 
 describe("parallelism", () => {
   it("independent stages overlap with -j 2 and do not with -j 1", () => {
-    rig.write("pipeline.yaml", `stages:\n  a:\n    cmd: ${JSON.stringify(timed("a", 1))}\n    outs: [a.txt]\n  b:\n    cmd: ${JSON.stringify(timed("b", 1))}\n    outs: [b.txt]\n`);
+    rig.write(
+      "pipeline.yaml",
+      `stages:\n  a:\n    cmd: ${JSON.stringify(timed("a", 1))}\n    outs: [a.txt]\n  b:\n    cmd: ${JSON.stringify(timed("b", 1))}\n    outs: [b.txt]\n`,
+    );
     expect(rig.pipe("repro", "-j", "2").code).toBe(0);
     let [a0, a1] = interval(rig.log(), "a");
     let [b0, b1] = interval(rig.log(), "b");
@@ -70,14 +73,18 @@ describe("Ctrl-C", () => {
     const result = await run.exited;
     expect(result.code).toBe(130);
     const childPid = Number(rig.read("child.pid").trim());
-    await waitFor(() => {
-      try {
-        process.kill(childPid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, 10_000, "the stage's background child to die");
+    await waitFor(
+      () => {
+        try {
+          process.kill(childPid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+      "the stage's background child to die",
+    );
     expect(rig.exists(".cache/repro.lock")).toBe(false);
     const lock = rig.read("pipeline.lock");
     expect(lock).toContain("quick:");
@@ -155,7 +162,10 @@ describe("bad pipelines", () => {
   });
 
   it("a cycle is reported with the edges that make it", () => {
-    rig.write("pipeline.yaml", "stages:\n  a:\n    cmd: cp b.txt a.txt\n    deps: [b.txt]\n    outs: [a.txt]\n  b:\n    cmd: cp a.txt b.txt\n    deps: [a.txt]\n    outs: [b.txt]\n");
+    rig.write(
+      "pipeline.yaml",
+      "stages:\n  a:\n    cmd: cp b.txt a.txt\n    deps: [b.txt]\n    outs: [a.txt]\n  b:\n    cmd: cp a.txt b.txt\n    deps: [a.txt]\n    outs: [b.txt]\n",
+    );
     const r = rig.pipe("repro");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("dependency cycle: a -> b -> a");

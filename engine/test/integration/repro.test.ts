@@ -159,7 +159,10 @@ describe("pipe repro", () => {
 
   it("--json prints one event per line", () => {
     const r = rig.pipe("repro", "--json");
-    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; stage?: string; outcome?: string });
+    const events = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; stage?: string; outcome?: string });
     expect(events[0]?.type).toBe("plan");
     expect(events.filter((e) => e.type === "stage-done").map((e) => [e.stage, e.outcome])).toEqual([
       ["prepare", "ran"],
@@ -170,7 +173,11 @@ describe("pipe repro", () => {
   });
 
   it("a reader that goes away (| head -1) ends the output quietly: no EPIPE stack trace, the run completes", () => {
-    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${PIPE_BIN}" repro --json | head -1`], { cwd: rig.dir, encoding: "utf8", env: { ...process.env, CI: "true" } });
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${PIPE_BIN}" repro --json | head -1`], {
+      cwd: rig.dir,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true" },
+    });
     expect(JSON.parse(r.stdout) as { type: string }).toMatchObject({ type: "plan" });
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
     expect(rig.log()).toEqual(["prepare", "train", "evaluate"]);
@@ -335,7 +342,11 @@ describe("declared inputs", () => {
 
   it("--json emits each failure as data", () => {
     rig.write("pipeline.yaml", "stages:\n  bad:\n    cmd: exit 3\n");
-    const lines = rig.pipe("repro", "--json").stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = rig
+      .pipe("repro", "--json")
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const done = lines.find((e) => e.type === "stage-done");
     expect(done).toMatchObject({ stage: "bad", outcome: "failed", failure: { kind: "exit-code", command: "exit 3", code: 3 } });
     expect(new Set(lines.map((e) => e.runId)).size).toBe(1);

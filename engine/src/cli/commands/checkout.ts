@@ -1,6 +1,5 @@
 // `pipe checkout [targets]`: bring the outputs recorded in pipeline.lock back from the cache.
 import { parseArgs } from "node:util";
-import type { RelPath } from "../../config/types.js";
 import type { HashInfo } from "../../hashing/index.js";
 import { isDirDigest } from "../../hashing/index.js";
 import { resolveTargets } from "../../plan/index.js";
@@ -38,7 +37,7 @@ export const checkout: Command = async (argv, io) => {
         isDir: isDirDigest(out.hash),
         ...(out.nfiles !== undefined ? { nfiles: out.nfiles } : {}),
       };
-      const current = await ws.hasher.hashPath(out.path as RelPath);
+      const current = await ws.hasher.hashPath(out.path);
       if (current?.digest === out.hash) {
         unchanged++;
         continue;
@@ -47,7 +46,7 @@ export const checkout: Command = async (argv, io) => {
         missing.push(`${out.path} (stage ${name})`);
         continue;
       }
-      await ws.cache.restore(out.path as RelPath, info);
+      await ws.cache.restore(out.path, info);
       io.stderr(`restored ${out.path}\n`);
       restored++;
     }

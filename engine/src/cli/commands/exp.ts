@@ -131,7 +131,14 @@ async function runNowOrAll(
 }
 
 /** One experiment: overrides written, a repro session run as the experiment, params files restored whatever happens. */
-async function runOne(root: string, overrides: FileValues, name: string | undefined, reproArgv: readonly string[], io: CliIO, interrupts: Interrupts): Promise<number> {
+async function runOne(
+  root: string,
+  overrides: FileValues,
+  name: string | undefined,
+  reproArgv: readonly string[],
+  io: CliIO,
+  interrupts: Interrupts,
+): Promise<number> {
   const opts = parseReproArgs(reproArgv);
   if (opts === "help") {
     io.stdout(REPRO_HELP);
@@ -209,13 +216,18 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
     return storedSide(storedValues(record));
   };
   const a = await experiment(positionals[0]);
-  const b = positionals[1] === undefined ? await sideFor(cmd, root, "workspace", declaredOf((await requireProject(root)).pipeline)) : await experiment(positionals[1]);
+  const b =
+    positionals[1] === undefined ? await sideFor(cmd, root, "workspace", declaredOf((await requireProject(root)).pipeline)) : await experiment(positionals[1]);
   const [p, m] = await Promise.all([compare(a, b, "params", { all: values.all }), compare(a, b, "metrics", { all: values.all })]);
   const labels = { oldLabel: a.label, newLabel: b.label, precision };
   if (format === "json") {
-    io.stdout(`{\n  "params": ${indent(renderDiff(p.diff, { format, keyHeader: "Param", ...labels }))},\n  "metrics": ${indent(renderDiff(m.diff, { format, keyHeader: "Metric", ...labels }))}\n}\n`);
+    io.stdout(
+      `{\n  "params": ${indent(renderDiff(p.diff, { format, keyHeader: "Param", ...labels }))},\n  "metrics": ${indent(renderDiff(m.diff, { format, keyHeader: "Metric", ...labels }))}\n}\n`,
+    );
   } else {
-    const parts = [renderDiff(p.diff, { format, keyHeader: "Param", ...labels }), renderDiff(m.diff, { format, keyHeader: "Metric", ...labels })].filter((t) => t !== "");
+    const parts = [renderDiff(p.diff, { format, keyHeader: "Param", ...labels }), renderDiff(m.diff, { format, keyHeader: "Metric", ...labels })].filter(
+      (t) => t !== "",
+    );
     io.stdout(parts.join("\n"));
   }
   return ExitCode.ok;

@@ -41,7 +41,10 @@ async function show(argv: readonly string[], io: CliIO): Promise<number> {
     }
   }
   io.stdout(renderShow(revs, { format, precision, byRevision: values["all-commits"] }));
-  return finish(cmd, revs.flatMap((r) => Object.values(r.snapshot.errors).map((e) => (values["all-commits"] ? `${r.label}: ${e}` : e))));
+  return finish(
+    cmd,
+    revs.flatMap((r) => Object.values(r.snapshot.errors).map((e) => (values["all-commits"] ? `${r.label}: ${e}` : e))),
+  );
 }
 
 async function diff(argv: readonly string[], io: CliIO): Promise<number> {

@@ -39,6 +39,8 @@ async function diff(argv: readonly string[], io: CliIO): Promise<number> {
   const a = await sideFor(cmd, project.root, positionals[0], declared);
   const b = await sideFor(cmd, project.root, positionals[1] ?? "workspace", declared);
   const result = await compare(a, b, "params", { all: values.all });
-  io.stdout(renderDiff(result.diff, { format, keyHeader: "Param", oldLabel: result.old, newLabel: result.new, ...(precision !== undefined ? { precision } : {}) }));
+  io.stdout(
+    renderDiff(result.diff, { format, keyHeader: "Param", oldLabel: result.old, newLabel: result.new, ...(precision !== undefined ? { precision } : {}) }),
+  );
   return finish(cmd, result.errors);
 }

@@ -103,7 +103,7 @@ function openInBrowser(path: string, io: CliIO): void {
   const [bin, args] =
     process.platform === "darwin" ? ["open", [path]] : process.platform === "win32" ? ["cmd", ["/c", "start", "", path]] : ["xdg-open", [path]];
   try {
-    const child = spawn(bin, args as string[], { detached: true, stdio: "ignore" });
+    const child = spawn(bin, args, { detached: true, stdio: "ignore" });
     child.on("error", () => io.stderr(`pipe plots: could not open a browser; open ${path} yourself\n`));
     child.unref();
   } catch {

@@ -129,9 +129,7 @@ describe("printed config diagnostics", () => {
   });
 
   test("error in a params file is shown from that file", () => {
-    expect(
-      printed({ "pipeline.yaml": "stages:\n  a:\n    cmd: x\n    params: [{p.json: }]\n", "p.json": '{\n  "lr": 0.1,\n}\n' }),
-    ).toMatchInlineSnapshot(`
+    expect(printed({ "pipeline.yaml": "stages:\n  a:\n    cmd: x\n    params: [{p.json: }]\n", "p.json": '{\n  "lr": 0.1,\n}\n' })).toMatchInlineSnapshot(`
       "
       p.json:3:1 error json-syntax: Expected double-quoted property name
         3 | }

@@ -64,7 +64,9 @@ describe("reporter lines", () => {
     expect(plainLine({ type: "stage-output", stage: s, stream: "stdout", line: "epoch 1" })).toBe("[train] epoch 1");
     expect(plainLine({ type: "stage-done", stage: s, outcome: "ran", durationMs: 252_000 })).toBe("+ train: ran in 4m12s");
     expect(plainLine({ type: "stage-done", stage: s, outcome: "restored", durationMs: 3 })).toBe("+ train: restored from cache");
-    expect(plainLine({ type: "stage-done", stage: s, outcome: "failed", durationMs: 1200, failure: { kind: "internal", message: "boom" } })).toBe("! train: failed after 1.2s: boom");
+    expect(plainLine({ type: "stage-done", stage: s, outcome: "failed", durationMs: 1200, failure: { kind: "internal", message: "boom" } })).toBe(
+      "! train: failed after 1.2s: boom",
+    );
   });
   it("summary", () => {
     expect(summaryLine({ ran: 3, restored: 2, fresh: 1, frozen: 0, failed: 0, skipped: 0 }, 252_000, false)).toBe(

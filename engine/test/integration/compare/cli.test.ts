@@ -63,7 +63,7 @@ describe.skipIf(!built)("pipe exp run interrupted", () => {
   it("Ctrl-C during the run puts params.yaml back", async () => {
     const root = makeProject({ git: false });
     try {
-      write(root, "pipeline.yaml", "stages:\n  slow:\n    cmd: node -e \"setTimeout(() => {}, 20000)\"\n    params: [train.lr]\n    outs: [never.txt]\n");
+      write(root, "pipeline.yaml", 'stages:\n  slow:\n    cmd: node -e "setTimeout(() => {}, 20000)"\n    params: [train.lr]\n    outs: [never.txt]\n');
       const child = spawn(process.execPath, [bin, "exp", "run", "-S", "train.lr=0.5"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

@@ -19,7 +19,12 @@ describe("pipe exp (outside git)", () => {
     expect(r.code).toBe(0);
     expect(readFileSync(join(root, "params.yaml"), "utf8")).toBe(PARAMS);
     const show = await runCommand(exp, ["show", "--json"], root);
-    const rows = JSON.parse(show.stdout) as { name: string; params: Record<string, Record<string, unknown>>; metrics: Record<string, Record<string, unknown>>; git: unknown }[];
+    const rows = JSON.parse(show.stdout) as {
+      name: string;
+      params: Record<string, Record<string, unknown>>;
+      metrics: Record<string, Record<string, unknown>>;
+      git: unknown;
+    }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]?.name).toBe("fast");
     expect(rows[0]?.git).toBeNull();

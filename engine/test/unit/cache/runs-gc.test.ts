@@ -22,7 +22,13 @@ const saved = async (p: string): Promise<HashInfo> => {
   return info;
 };
 const entry = (outs: { path: string; info: HashInfo }[]): RunEntry => ({
-  outs: outs.map((o) => ({ path: rel(o.path), digest: o.info.digest, size: o.info.size, isDir: o.info.isDir, ...(o.info.nfiles !== undefined && { nfiles: o.info.nfiles }) })),
+  outs: outs.map((o) => ({
+    path: rel(o.path),
+    digest: o.info.digest,
+    size: o.info.size,
+    isDir: o.info.isDir,
+    ...(o.info.nfiles !== undefined && { nfiles: o.info.nfiles }),
+  })),
   durationMs: 12,
   createdAt: "2024-01-01T00:00:00.000Z",
 });
@@ -39,7 +45,10 @@ describe("run cache", () => {
   it("round-trips an entry and misses on an unknown fingerprint", async () => {
     write("m", "model");
     write("d/x", "x");
-    const e = entry([{ path: "m", info: await saved("m") }, { path: "d", info: await saved("d") }]);
+    const e = entry([
+      { path: "m", info: await saved("m") },
+      { path: "d", info: await saved("d") },
+    ]);
     await cache.putRun("00112233aabbccdd", e);
     const got = await cache.getRun("00112233aabbccdd");
     expect(got?.outs.map((o) => o.path)).toEqual(["d", "m"]);
@@ -77,7 +86,13 @@ describe("gc", () => {
     const d = await saved("d");
     const old = await saved("old");
     const m = await saved("m");
-    await cache.putRun("1111111111111111", entry([{ path: "d", info: d }, { path: "m", info: m }]));
+    await cache.putRun(
+      "1111111111111111",
+      entry([
+        { path: "d", info: d },
+        { path: "m", info: m },
+      ]),
+    );
     await cache.putRun("2222222222222222", entry([{ path: "old", info: old }]));
     const keep = new Set<Digest>([d.digest, m.digest]);
 

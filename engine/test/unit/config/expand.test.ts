@@ -84,7 +84,8 @@ describe("foreach", () => {
 
 describe("matrix", () => {
   test("cartesian product named by values joined with '-', locals under item", () => {
-    const y = "stages:\n  t:\n    matrix:\n      model: [cnn, mlp]\n      lr: [0.1, 1]\n    cmd: train ${item.model} ${item.lr}\n    outs: ['m/${item.model}-${item.lr}']\n";
+    const y =
+      "stages:\n  t:\n    matrix:\n      model: [cnn, mlp]\n      lr: [0.1, 1]\n    cmd: train ${item.model} ${item.lr}\n    outs: ['m/${item.model}-${item.lr}']\n";
     const p = load({ "pipeline.yaml": y });
     expect(p.stages.map((s) => [s.name, s.cmd[0], s.outs[0]!.path])).toEqual([
       ["t@cnn-0.1", "train cnn 0.1", "m/cnn-0.1"],

@@ -54,11 +54,14 @@ describe("interpolation sources", () => {
 
 describe("values", () => {
   test("numbers and booleans print as in JS String()", () => {
-    expect(cmdOf({ "pipeline.yaml": pipe("vars:\n  - a: 1.0\n    b: 0.00001\n    c: true\n    n: null\n", "${a} ${b} ${c} ${n}") })).toBe("1 0.00001 true null");
+    expect(cmdOf({ "pipeline.yaml": pipe("vars:\n  - a: 1.0\n    b: 0.00001\n    c: true\n    n: null\n", "${a} ${b} ${c} ${n}") })).toBe(
+      "1 0.00001 true null",
+    );
   });
 
   test("a whole-string ${x} keeps the value's type", () => {
-    const s = load({ "pipeline.yaml": pipe("vars:\n  - flag: true\n    files: [a.txt, b.txt]\n", "x", "    frozen: ${flag}\n    deps: ${files}\n") }).stages[0]!;
+    const s = load({ "pipeline.yaml": pipe("vars:\n  - flag: true\n    files: [a.txt, b.txt]\n", "x", "    frozen: ${flag}\n    deps: ${files}\n") })
+      .stages[0]!;
     expect(s.frozen).toBe(true);
     expect(s.deps.map((d) => d.path)).toEqual(["a.txt", "b.txt"]);
   });

@@ -17,7 +17,7 @@ describe("pipeline file discovery", () => {
   test("falls back to dvc.yaml and never reads dvc.lock", () => {
     const read: string[] = [];
     const base = memFs({ "dvc.yaml": STAGE, "dvc.lock": "garbage: [" });
-    const fs = { exists: base.exists, readText: (p: string) => (read.push(p), base.readText(p)) };
+    const fs = { exists: (p: string) => base.exists(p), readText: (p: string) => (read.push(p), base.readText(p)) };
     const r = loadPipeline(ROOT, { fs });
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value.file).toBe("dvc.yaml");

@@ -91,7 +91,7 @@ describe("params", () => {
     for (let i = 0; i < 50; i++) stagesYaml += `  s${i}:\n    cmd: x\n    params: [seed, {o.yaml: }]\n`;
     const base = memFs({ "pipeline.yaml": stagesYaml, "params.yaml": PARAMS, "o.yaml": "a: 1\n" });
     const reads = new Map<string, number>();
-    const fs = { exists: base.exists, readText: (p: string) => (reads.set(p, (reads.get(p) ?? 0) + 1), base.readText(p)) };
+    const fs = { exists: (p: string) => base.exists(p), readText: (p: string) => (reads.set(p, (reads.get(p) ?? 0) + 1), base.readText(p)) };
     const r = loadPipeline(ROOT, { fs });
     expect(r.ok).toBe(true);
     expect([...reads.values()].every((n) => n === 1)).toBe(true);

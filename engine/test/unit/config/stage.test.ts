@@ -97,7 +97,10 @@ describe("paths", () => {
   });
 
   test("paths are relative to wdir, and wdir to the pipeline file", () => {
-    const files = { "pipeline.yaml": one("cmd: x", "wdir: sub/dir", "deps: [in.csv, ../shared.py]", "outs: [out.csv]", "params: [lr]"), "sub/dir/params.yaml": "lr: 1\n" };
+    const files = {
+      "pipeline.yaml": one("cmd: x", "wdir: sub/dir", "deps: [in.csv, ../shared.py]", "outs: [out.csv]", "params: [lr]"),
+      "sub/dir/params.yaml": "lr: 1\n",
+    };
     const s = load(files).stages[0]!;
     expect(s.wdir).toBe("sub/dir");
     expect(s.deps.map((d) => d.path)).toEqual(["sub/dir/in.csv", "sub/shared.py"]);
@@ -178,7 +181,17 @@ describe("outs, metrics, plots", () => {
   });
 
   test("one-key mapping with options", () => {
-    const s = stage("cmd: x", "outs:", "  - model.pkl:", "      cache: false", "      persist: true", "      desc: the model", "  - plain:", "metrics:", "  - m.json: {cache: false}");
+    const s = stage(
+      "cmd: x",
+      "outs:",
+      "  - model.pkl:",
+      "      cache: false",
+      "      persist: true",
+      "      desc: the model",
+      "  - plain:",
+      "metrics:",
+      "  - m.json: {cache: false}",
+    );
     expect(s.outs.map((o) => [o.path, o.cache, o.persist])).toEqual([
       ["model.pkl", false, true],
       ["plain", true, false],

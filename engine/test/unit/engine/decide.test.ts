@@ -54,9 +54,31 @@ describe("stageFingerprint", () => {
     const a = stageFingerprint(s, new Map([["data.csv", info("d1")]]));
     expect(a).toBe(stageFingerprint(s, new Map([["data.csv", info("d1")]])));
     const two = stage("train", { cmd: "python train.py", deps: ["a.csv", "b.csv"], outs: ["model.bin"] });
-    const ab = stageFingerprint(two, new Map([["a.csv", info("x")], ["b.csv", info("y")]]));
-    expect(ab).toBe(stageFingerprint(two, new Map([["b.csv", info("y")], ["a.csv", info("x")]])));
-    expect(ab).not.toBe(stageFingerprint(two, new Map([["a.csv", info("y")], ["b.csv", info("x")]])));
+    const ab = stageFingerprint(
+      two,
+      new Map([
+        ["a.csv", info("x")],
+        ["b.csv", info("y")],
+      ]),
+    );
+    expect(ab).toBe(
+      stageFingerprint(
+        two,
+        new Map([
+          ["b.csv", info("y")],
+          ["a.csv", info("x")],
+        ]),
+      ),
+    );
+    expect(ab).not.toBe(
+      stageFingerprint(
+        two,
+        new Map([
+          ["a.csv", info("y")],
+          ["b.csv", info("x")],
+        ]),
+      ),
+    );
     expect(a).not.toBe(stageFingerprint(s, new Map([["data.csv", info("d2")]])));
     const otherParam = stage("train", { cmd: "python train.py", deps: ["data.csv"], outs: ["model.bin"], params: { "params.yaml": { "train.lr": 0.2 } } });
     expect(a).not.toBe(stageFingerprint(otherParam, new Map([["data.csv", info("d1")]])));
@@ -69,7 +91,14 @@ describe("stageFingerprint", () => {
 describe("decideStage (the verdict of a stage's turn)", () => {
   const fresh = obs({ "data.csv": "d1" }, { "model.bin": "m1" });
   const stale = obs({ "data.csv": "d2" }, { "model.bin": "m1" });
-  const input = (o: Observation, extra: Partial<DecisionInput> = {}): DecisionInput => ({ stage: s, forced: false, useRunCache: true, obs: o, recorded, ...extra });
+  const input = (o: Observation, extra: Partial<DecisionInput> = {}): DecisionInput => ({
+    stage: s,
+    forced: false,
+    useRunCache: true,
+    obs: o,
+    recorded,
+    ...extra,
+  });
   it("is fresh when nothing changed and nothing forces it", () => {
     expect(decideStage(input(fresh))).toEqual({ kind: "fresh" });
   });

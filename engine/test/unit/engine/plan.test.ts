@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildGraph, type PipelineGraph } from "../../../src/graph/index.js";
-import { planRun, type Plan, type PlanOptions } from "../../../src/plan/index.js";
+import { planRun, type PlanOptions } from "../../../src/plan/index.js";
 import { pipeline, stage } from "../../helpers/stages.js";
 
 const graph = (): PipelineGraph => {
@@ -19,7 +19,7 @@ const graph = (): PipelineGraph => {
 };
 
 const base: PlanOptions = { targets: [], force: false, singleItem: false, downstream: false, jobs: 2, policy: "fail-fast", useRunCache: true };
-const stages = (p: ReturnType<typeof planRun>): readonly string[] => ("kind" in p ? [] : (p as Plan).stages);
+const stages = (p: ReturnType<typeof planRun>): readonly string[] => ("kind" in p ? [] : p.stages);
 
 describe("planRun", () => {
   it("covers every stage without targets", () => {
@@ -36,7 +36,7 @@ describe("planRun", () => {
   });
   it("--force marks every selected stage forced", () => {
     const p = planRun(graph(), { ...base, targets: ["split"], force: true });
-    expect("kind" in p ? [] : [...(p as Plan).forced]).toEqual(["download", "split"]);
+    expect("kind" in p ? [] : [...p.forced]).toEqual(["download", "split"]);
   });
   it("an unknown target is an error naming the known stages", () => {
     expect(planRun(graph(), { ...base, targets: ["trian"] })).toMatchObject({ kind: "unknown-target", target: "trian" });

@@ -69,7 +69,9 @@ function world(stages: Stage[], scripts: Record<string, Script>) {
   return { files, lock, runs, events, ran, ctx, plan, maxRunning: () => maxRunning };
 }
 
-const write = (path: string, text: string): Script => (f) => (f.set(path, text), 0);
+const write =
+  (path: string, text: string): Script =>
+  (f) => (f.set(path, text), 0);
 
 describe("runPlan", () => {
   it("keep-going skips only the dependents of a failure", async () => {

@@ -21,7 +21,15 @@ const table = (procs: Record<number, { start: string; state: string }>, host = "
   stat: (pid) => procs[pid] ?? null,
   exists: (pid) => pid in procs,
 });
-const holder = (over: Partial<Holder> = {}): Holder => ({ pid: 3, host: "h1", boot: "b1", start: "100", since: "2026-12-04T10:00:00.000Z", token: "00aa11bb22cc33dd", ...over });
+const holder = (over: Partial<Holder> = {}): Holder => ({
+  pid: 3,
+  host: "h1",
+  boot: "b1",
+  start: "100",
+  since: "2026-12-04T10:00:00.000Z",
+  token: "00aa11bb22cc33dd",
+  ...over,
+});
 
 describe("liveness", () => {
   it("alive only when the same pid runs with the same start time, on this boot and host", () => {

@@ -6,14 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RelPath } from "../../../src/config/types.js";
 import { createLimiter } from "../../../src/common/limit.js";
-import {
-  createHasher,
-  digestString,
-  manifestDigest,
-  nodeHashFs,
-  type HashFs,
-  type Hasher,
-} from "../../../src/hashing/index.js";
+import { createHasher, digestString, manifestDigest, nodeHashFs, type HashFs, type Hasher } from "../../../src/hashing/index.js";
 let root: string;
 const rel = (p: string): RelPath => p as RelPath;
 const write = (p: string, text: string): void => {

@@ -49,9 +49,7 @@ describe("fingerprint", () => {
   });
 
   it("writes canonical JSON like JSON.stringify, with sorted keys", () => {
-    expect(canonicalJson({ b: [1, undefined, "x"], a: null, c: undefined, d: NaN, e: 10n })).toBe(
-      '{"a":null,"b":[1,null,"x"],"d":null,"e":"10"}',
-    );
+    expect(canonicalJson({ b: [1, undefined, "x"], a: null, c: undefined, d: NaN, e: 10n })).toBe('{"a":null,"b":[1,null,"x"],"d":null,"e":"10"}');
     expect(canonicalJson(undefined)).toBe("null");
   });
 });

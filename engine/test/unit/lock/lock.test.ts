@@ -152,7 +152,10 @@ describe("parseLock validation", () => {
     const text = "schema: '1.0'\nstages:\n  train:\n    cmd: x\n    outs:\n    - path: a\n      hash: nothex\n      size: 1\n";
     expect(bad(text)).toMatchObject({ line: 7, col: 13 });
     expect(bad(text).message).toMatch(/hash is not a digest/);
-    expect(bad("schema: '1.0'\nstages:\n  s:\n    deps:\n    - path: a\n      hash: 0000000000000000\n      size: -1\n    cmd: x\n")).toMatchObject({ line: 7, col: 13 });
+    expect(bad("schema: '1.0'\nstages:\n  s:\n    deps:\n    - path: a\n      hash: 0000000000000000\n      size: -1\n    cmd: x\n")).toMatchObject({
+      line: 7,
+      col: 13,
+    });
     expect(bad("schema: '1.0'\nstages:\n  s:\n    cmd: 12\n")).toMatchObject({ line: 4, col: 10 });
   });
 
@@ -163,7 +166,9 @@ describe("parseLock validation", () => {
   });
 
   it("reads an unquoted all-digit or exponent-like hash as written", () => {
-    const r = parseLock("schema: '1.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - path: a\n      hash: 0123456789012345\n      size: 1\n    - path: b\n      hash: 1234567890123e45\n      size: 1\n");
+    const r = parseLock(
+      "schema: '1.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - path: a\n      hash: 0123456789012345\n      size: 1\n    - path: b\n      hash: 1234567890123e45\n      size: 1\n",
+    );
     expect(r.ok && r.value.stages.s?.outs.map((o) => o.hash)).toEqual(["0123456789012345", "1234567890123e45"]);
     expect(serializeLock(r.ok ? r.value : emptyLock())).toContain("hash: '0123456789012345'");
   });
@@ -199,7 +204,11 @@ describe("pure helpers", () => {
     expect(two[0]?.hash).toMatch(/^[0-9a-f]{16}$/);
     const same = globDepItems(rel("data/*.csv"), [m("data/a.csv", "000000000000000a"), m("data/b.csv", "000000000000000b")]);
     expect(same[0]?.hash).toBe(two[0]?.hash);
-    const three = globDepItems(rel("data/*.csv"), [m("data/a.csv", "000000000000000a"), m("data/b.csv", "000000000000000b"), m("data/c.csv", "000000000000000c")]);
+    const three = globDepItems(rel("data/*.csv"), [
+      m("data/a.csv", "000000000000000a"),
+      m("data/b.csv", "000000000000000b"),
+      m("data/c.csv", "000000000000000c"),
+    ]);
     expect(three[0]?.hash).not.toBe(two[0]?.hash);
     const renamed = globDepItems(rel("data/*.csv"), [m("data/a.csv", "000000000000000a"), m("data/z.csv", "000000000000000b")]);
     expect(renamed[0]?.hash).not.toBe(two[0]?.hash);

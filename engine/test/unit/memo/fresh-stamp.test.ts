@@ -8,15 +8,23 @@ import type { FileStat, HashFs } from "../../../src/hashing/fs.js";
 const stamp: FreshStamp = {
   file: "pipeline.yaml",
   plan: ["a", "b"],
-  done: [["a", "fresh"], ["b", "frozen"]],
+  done: [
+    ["a", "fresh"],
+    ["b", "frozen"],
+  ],
   paths: ["data/x.csv", "pipeline.yaml"],
-  sigs: [[12345678901, 10, 1700000000123.4567], [7, 99, 1700000000000]],
+  sigs: [
+    [12345678901, 10, 1700000000123.4568],
+    [7, 99, 1700000000000],
+  ],
 };
 
-const statFrom = (table: Record<string, StatSig>) => (abs: string): StatSig | null => {
-  const rel = abs.replace(/^\/p\//, "");
-  return table[rel] ?? null;
-};
+const statFrom =
+  (table: Record<string, StatSig>) =>
+  (abs: string): StatSig | null => {
+    const rel = abs.replace(/^\/p\//, "");
+    return table[rel] ?? null;
+  };
 
 describe("fresh stamp", () => {
   it("round-trips through its text form, signatures bit for bit", () => {
@@ -34,7 +42,7 @@ describe("fresh stamp", () => {
     const table = { "data/x.csv": stamp.sigs[0] as StatSig, "pipeline.yaml": stamp.sigs[1] as StatSig };
     expect(stampHolds("/p", stamp, statFrom(table))).toBe(true);
     expect(stampHolds("/p", stamp, statFrom({ ...table, "data/x.csv": [12345678901, 10, 1700000000123.457] }))).toBe(false);
-    expect(stampHolds("/p", stamp, statFrom({ ...table, "data/x.csv": [1, 10, 1700000000123.4567] }))).toBe(false);
+    expect(stampHolds("/p", stamp, statFrom({ ...table, "data/x.csv": [1, 10, 1700000000123.4568] }))).toBe(false);
     expect(stampHolds("/p", stamp, statFrom({ "pipeline.yaml": stamp.sigs[1] as StatSig }))).toBe(false);
     expect(stampHolds("/p", { ...stamp, file: "dvc.yaml" }, statFrom(table))).toBe(false);
   });
@@ -55,11 +63,17 @@ const file = (ino: number, mtimeMs: number): FileStat => ({ ino, size: 1, mtimeM
 
 describe("stat recorder", () => {
   it("records what was stat'ed and listed, root-relative", async () => {
-    const stats = new Map([["/p/a.txt", file(1, 5)], ["/p/d", { ...file(2, 6), isFile: false, isDir: true }]]);
+    const stats = new Map([
+      ["/p/a.txt", file(1, 5)],
+      ["/p/d", { ...file(2, 6), isFile: false, isDir: true }],
+    ]);
     const rec = recordStats(fakeFs(stats), "/p");
     await rec.fs.stat("/p/a.txt");
     await rec.fs.readdir("/p/d");
-    expect([...(rec.seen() ?? [])]).toEqual([["a.txt", [1, 1, 5]], ["d", [2, 1, 6]]]);
+    expect([...(rec.seen() ?? [])]).toEqual([
+      ["a.txt", [1, 1, 5]],
+      ["d", [2, 1, 6]],
+    ]);
   });
 
   it("vouches for nothing when a path changed or vanished during the run", async () => {
@@ -87,7 +101,11 @@ describe("stat recorder", () => {
     const stat = (): StatSig => [9, 9, 9];
     const ok = stampOf(inputs, stat, () => "stages: {}\n");
     expect(ok?.paths).toEqual(["a.txt", "pipeline.lock", "pipeline.yaml"]);
-    expect(ok?.sigs).toEqual([[1, 1, 5], [3, 3, 3], [9, 9, 9]]);
+    expect(ok?.sigs).toEqual([
+      [1, 1, 5],
+      [3, 3, 3],
+      [9, 9, 9],
+    ]);
     expect(stampOf(inputs, stat, () => "stages: {a: {cmd: x}}\n")).toBeNull();
   });
 });

@@ -28,7 +28,10 @@ const write = (rel: string, text: string): void => {
 };
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "pipe-session-"));
-  write("pipeline.yaml", "stages:\n  prep:\n    cmd: make-prep\n    deps: [raw.txt]\n    outs: [prep.txt]\n  fit:\n    cmd: make-fit\n    deps: [prep.txt]\n    outs: [model.txt]\n");
+  write(
+    "pipeline.yaml",
+    "stages:\n  prep:\n    cmd: make-prep\n    deps: [raw.txt]\n    outs: [prep.txt]\n  fit:\n    cmd: make-fit\n    deps: [prep.txt]\n    outs: [model.txt]\n",
+  );
   write("raw.txt", "raw\n");
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
@@ -52,7 +55,15 @@ function fakeExecutor(fail: ReadonlySet<string> = new Set()): StageExecutor & { 
 async function open(): Promise<{ project: Project; plan: Plan }> {
   const opened = await openProject(root);
   if (!opened.ok) throw new Error(JSON.stringify(opened.error));
-  const plan = planRun(opened.value.graph, { targets: [], force: false, singleItem: false, downstream: false, jobs: 2, policy: "fail-fast", useRunCache: true });
+  const plan = planRun(opened.value.graph, {
+    targets: [],
+    force: false,
+    singleItem: false,
+    downstream: false,
+    jobs: 2,
+    policy: "fail-fast",
+    useRunCache: true,
+  });
   if ("kind" in plan) throw new Error("bad plan");
   return { project: opened.value, plan };
 }
@@ -63,11 +74,26 @@ describe("runSession", () => {
     const executor = fakeExecutor();
     const a: RunEvent[] = [];
     const b: RunEvent[] = [];
-    const r = await runSession({ project, plan, sink: fanOut((e) => a.push(e), (e) => b.push(e), stageLogSink(join(root, "logs"))), signal: new AbortController().signal, env: { HOME: "/nowhere" }, executor, runId: "run-1" });
+    const r = await runSession({
+      project,
+      plan,
+      sink: fanOut(
+        (e) => a.push(e),
+        (e) => b.push(e),
+        stageLogSink(join(root, "logs")),
+      ),
+      signal: new AbortController().signal,
+      env: { HOME: "/nowhere" },
+      executor,
+      runId: "run-1",
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.runId).toBe("run-1");
-    expect([...r.value.run.outcomes]).toEqual([["prep", "ran"], ["fit", "ran"]]);
+    expect([...r.value.run.outcomes]).toEqual([
+      ["prep", "ran"],
+      ["fit", "ran"],
+    ]);
     expect(executor.jobs.map((j) => [j.stage.name, j.cwd, j.env.PIPE_STAGE, j.env.PIPE_ROOT, j.env.HOME])).toEqual([
       ["prep", root, "prep", root, "/nowhere"],
       ["fit", root, "fit", root, "/nowhere"],
@@ -87,10 +113,25 @@ describe("runSession", () => {
   it("carries a failure as data, and records a named experiment with its overrides", async () => {
     const { project, plan } = await open();
     const events: RunEvent[] = [];
-    const r = await runSession({ project, plan, sink: (e) => events.push(e), signal: new AbortController().signal, env: {}, executor: fakeExecutor(new Set(["fit"])), experiment: { name: "try-1", overrides: { "params.yaml": { lr: 0.1 } } } });
+    const r = await runSession({
+      project,
+      plan,
+      sink: (e) => events.push(e),
+      signal: new AbortController().signal,
+      env: {},
+      executor: fakeExecutor(new Set(["fit"])),
+      experiment: { name: "try-1", overrides: { "params.yaml": { lr: 0.1 } } },
+    });
     expect(r.ok && r.value.run.failed).toBe(true);
-    expect(events.find((e) => e.type === "stage-done" && e.stage === "fit")).toMatchObject({ outcome: "failed", failure: { kind: "exit-code", command: "make-fit", code: 4 } });
-    expect(r.ok && r.value.experiment?.ok && r.value.experiment.value).toMatchObject({ name: "try-1", status: "failed", overrides: { "params.yaml": { lr: 0.1 } } });
+    expect(events.find((e) => e.type === "stage-done" && e.stage === "fit")).toMatchObject({
+      outcome: "failed",
+      failure: { kind: "exit-code", command: "make-fit", code: 4 },
+    });
+    expect(r.ok && r.value.experiment?.ok && r.value.experiment.value).toMatchObject({
+      name: "try-1",
+      status: "failed",
+      overrides: { "params.yaml": { lr: 0.1 } },
+    });
   });
 
   it("an experiment is recorded even when nothing had to run; a plain up-to-date run records none", async () => {
