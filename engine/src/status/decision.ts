@@ -18,8 +18,20 @@ export type RunCacheLookup =
   /** An entry that cannot stand in for a run (other outs declared, objects missing or corrupt). */
   | { readonly kind: "unusable"; readonly why: string };
 
-/** Why a stale stage runs without a restore being possible. */
-export type NoRestore = "forced" | "no-run-cache" | "always-changed" | "upstream-pending";
+/**
+ * Why a stale stage runs without a restore being possible. `no-deps`, `persist` and
+ * `always-changed` stages have no run-cache identity at all, as in DVC (`_can_hash` in
+ * dvc/stage/cache.py): their outputs depend on more than their declared inputs.
+ */
+export type NoRestore = "forced" | "no-run-cache" | "always-changed" | "no-deps" | "persist" | "upstream-pending";
+
+/** Why a stage's results can never be keyed by its inputs, or null when they can. */
+export function uncacheable(stage: Stage): "always-changed" | "no-deps" | "persist" | null {
+  if (stage.alwaysChanged) return "always-changed";
+  if (stage.deps.length === 0) return "no-deps";
+  if (stage.outs.some((o) => o.persist)) return "persist";
+  return null;
+}
 
 export type Decision =
   | { readonly kind: "frozen" }
@@ -33,7 +45,7 @@ export type Decision =
       /** Empty when the stage runs only because it was forced. */
       readonly reasons: readonly StaleReason[];
       readonly forced: boolean;
-      /** The run-cache key its result is recorded under; null for always_changed stages. */
+      /** The run-cache key its result is recorded under; null for a stage with no run-cache identity (see uncacheable). */
       readonly record: Fingerprint | null;
       /** A key to look up: a hit would make this a restore. Null once looked up, or when no hit may be restored. */
       readonly consult: Fingerprint | null;
@@ -66,16 +78,9 @@ export function decideStage(input: DecisionInput, lookup?: RunCacheLookup): Deci
     return { kind: "fail", failure: { kind: "missing-dep", path: missing.path }, reasons };
   }
   const fp = stageFingerprint(stage, input.obs.deps) as Fingerprint;
-  const record = stage.alwaysChanged ? null : fp;
-  const rule: NoRestore | null = forced
-    ? "forced"
-    : !input.useRunCache
-      ? "no-run-cache"
-      : stage.alwaysChanged
-        ? "always-changed"
-        : pending.length > 0
-          ? "upstream-pending"
-          : null;
+  const never = uncacheable(stage);
+  const record = never === null ? fp : null;
+  const rule: NoRestore | null = forced ? "forced" : !input.useRunCache ? "no-run-cache" : (never ?? (pending.length > 0 ? "upstream-pending" : null));
   if (rule !== null) return { kind: "run", reasons, forced, record, consult: null, noRestore: rule };
   if (lookup === undefined) return { kind: "run", reasons, forced, record, consult: fp, noRestore: null };
   if (lookup.kind === "hit") return { kind: "restore", reasons, fingerprint: fp, entry: lookup.entry };

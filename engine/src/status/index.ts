@@ -7,4 +7,4 @@ export { observe, observeDeps, observeOuts, fastGlobExpander } from "./observe.j
 export type { RecordedStage } from "./decide.js";
 export { decide, stageFingerprint, cmdText } from "./decide.js";
 export type { Decision, DecisionInput, NoRestore, RunCacheLookup } from "./decision.js";
-export { decideStage, sameOuts } from "./decision.js";
+export { decideStage, sameOuts, uncacheable } from "./decision.js";

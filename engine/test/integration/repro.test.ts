@@ -359,6 +359,37 @@ describe("declared inputs", () => {
     expect(rig.read("logs/talk.log")).toContain("said-by-talk");
   });
 
+  it("a stage with no deps, a persist out or always_changed is never restored from the run cache; others are, cache: false outs too", () => {
+    rig.write(
+      "pipeline.yaml",
+      `stages:
+  nodeps:
+    cmd: echo nodeps >> log.txt && echo a > a.txt
+    outs: [a.txt]
+  keep:
+    cmd: echo keep >> log.txt && echo b >> b.txt
+    deps: [raw.txt]
+    outs:
+    - b.txt:
+        persist: true
+  plain:
+    cmd: echo plain >> log.txt && cp raw.txt c.txt
+    deps: [raw.txt]
+    outs:
+    - c.txt:
+        cache: false
+`,
+    );
+    expect(rig.pipe("repro").code).toBe(0);
+    for (const f of ["a.txt", "b.txt", "c.txt"]) rig.remove(f);
+    rig.clearLog();
+    const again = rig.pipe("repro");
+    expect(again.code).toBe(0);
+    expect(rig.log().sort()).toEqual(["keep", "nodeps"]);
+    expect(again.stderr).toContain("plain: restored from cache");
+    expect(rig.read("c.txt")).toBe("data\n");
+  });
+
   it("reads dvc.yaml when pipeline.yaml is absent", () => {
     rig.remove("pipeline.yaml");
     rig.write("dvc.yaml", "stages:\n  d:\n    cmd: echo dvc >> log.txt\n");

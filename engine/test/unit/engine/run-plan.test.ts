@@ -118,7 +118,8 @@ describe("runPlan", () => {
   });
 
   it("restores from the run cache instead of running when the same inputs were seen", async () => {
-    const w = world([stage("s", { outs: ["o"] })], { s: write("o", "out") });
+    const w = world([stage("s", { deps: ["in"], outs: ["o"] })], { s: write("o", "out") });
+    w.files.set("in", "x");
     await runPlan(w.plan(), w.ctx());
     w.files.delete("o");
     w.ran.length = 0;
@@ -126,6 +127,17 @@ describe("runPlan", () => {
     expect(w.ran).toEqual([]);
     expect(r.outcomes.get("s" as never)).toBe("restored");
     expect(w.files.get("o")).toBe("out");
+  });
+
+  it("a stage with no deps is run again, never restored: its outputs depend on more than its inputs", async () => {
+    const w = world([stage("s", { outs: ["o"] })], { s: write("o", "out") });
+    await runPlan(w.plan(), w.ctx());
+    expect(w.runs.size).toBe(0);
+    w.files.delete("o");
+    w.ran.length = 0;
+    const r = await runPlan(w.plan(), w.ctx());
+    expect(w.ran).toEqual(["s"]);
+    expect(r.outcomes.get("s" as never)).toBe("ran");
   });
 
   it("fails a stage whose declared output is missing, and records nothing for it", async () => {
