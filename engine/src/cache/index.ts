@@ -7,14 +7,16 @@ import { cacheLayout, type CacheLayout } from "./layout.js";
 import type { LinkMode } from "./link.js";
 import { readRun, writeRun, type RunEntry } from "./runs.js";
 import type { ObjectStore } from "./object-store.js";
-import { createStore } from "./store.js";
+import { createStore, type RestoreProblem } from "./store.js";
+import type { ObjectCheck } from "./verified.js";
 
 export type { LinkMode } from "./link.js";
 export type { RunEntry, RunOut } from "./runs.js";
 export type { GcOptions, GcResult } from "./gc.js";
 export type { CacheLayout } from "./layout.js";
 export { cacheLayout, objectPath } from "./layout.js";
-export { parseManifest } from "./store.js";
+export { parseManifest, describeRestoreProblem, RestoreError, type RestoreProblem } from "./store.js";
+export type { ObjectCheck } from "./verified.js";
 export { parseRunEntry } from "./runs.js";
 export { probeLinkMode, runningAsRoot } from "./link.js";
 export { localObjectStore, readObjectText, type ObjectStore } from "./object-store.js";
@@ -44,8 +46,16 @@ export interface Cache {
   save(rel: RelPath, info: HashInfo): Promise<void>;
   /** True when the object (for a dir: manifest and every file object) is present. */
   has(info: HashInfo): Promise<boolean>;
-  /** Replace whatever is at `rel` by the stored content; throws if the object is missing. */
+  /** Replace whatever is at `rel` by the stored content, verified; throws RestoreError when it cannot. */
   restore(rel: RelPath, info: HashInfo): Promise<void>;
+  /** As restore, returning the problem (a missing or corrupt object, moved out of the store) instead of throwing. */
+  restoreChecked(rel: RelPath, info: HashInfo): Promise<RestoreProblem | null>;
+  /** Read one object back: does it hash to its name? */
+  checkObject(digest: Digest): Promise<ObjectCheck>;
+  /** Move a bad object out of the store; where it went (relative to the root), if it was kept. */
+  quarantine(digest: Digest): Promise<string | undefined>;
+  /** Persist what verification learnt (.cache/verified.json). */
+  flush(): Promise<void>;
   /** Make `rel` (a file, or every file of a dir) a private writable copy: call before a stage with `persist` outs runs. */
   unprotect(rel: RelPath): Promise<void>;
   /** True when the stored bytes still hash to their name (dir: manifest and every file). */
@@ -79,6 +89,10 @@ export function createCache(opts: CacheOptions): Cache {
     save: store.save,
     has: store.has,
     restore: store.restore,
+    restoreChecked: store.restoreChecked,
+    checkObject: store.checkObject,
+    quarantine: store.quarantine,
+    flush: store.flush,
     unprotect: store.unprotect,
     verify: store.verify,
     readManifest: store.readManifest,

@@ -1,5 +1,6 @@
 // Where things live in the content-addressed store `<root>/.cache/`: objects/<2>/<rest>, runs/,
-// tmp/ (staging for atomic renames) and state.json (the hasher's stat cache).
+// tmp/ (staging for atomic renames), state.json (the hasher's stat cache), verified.json (objects
+// read back and found good) and quarantine/ (bad objects moved out of the store).
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Digest } from "../hashing/index.js";
@@ -10,6 +11,10 @@ export interface CacheLayout {
   readonly runs: string;
   readonly tmp: string;
   readonly state: string;
+  /** Objects read back and found good, with the (ino, size, mtime) they had (cache/verified.ts). */
+  readonly verified: string;
+  /** Where bad objects are moved out of the store. */
+  readonly quarantine: string;
 }
 
 export function cacheLayout(root: string): CacheLayout {
@@ -20,6 +25,8 @@ export function cacheLayout(root: string): CacheLayout {
     runs: join(dir, "runs"),
     tmp: join(dir, "tmp"),
     state: join(dir, "state.json"),
+    verified: join(dir, "verified.json"),
+    quarantine: join(dir, "quarantine"),
   };
 }
 

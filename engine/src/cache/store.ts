@@ -4,13 +4,54 @@
 import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { RelPath } from "../config/types.js";
 import { digestFileNode, digestString, isDigest, type Digest, type HashInfo, type Hasher, type Manifest } from "../hashing/index.js";
 import { mapLimit } from "../common/limit.js";
 import { createDigestStream } from "../hashing/xxh.js";
 import type { CacheLayout } from "./layout.js";
 import { localObjectStore, readObjectText, type ObjectStore } from "./object-store.js";
+import { verifiedObjects, type ObjectCheck } from "./verified.js";
+
+/**
+ * Why an output could not be restored: its object (or, for a directory, one file's object or the
+ * manifest) is missing, or holds bytes that do not hash to its name. A corrupt object has been
+ * moved out of the store (`movedTo`, relative to the project root) so it is never used again.
+ */
+export interface RestoreProblem {
+  readonly kind: "missing" | "corrupt" | "bad-manifest";
+  readonly digest: Digest;
+  /** The file inside a directory output whose object is at fault. */
+  readonly file?: string;
+  readonly movedTo?: string;
+}
+
+export function describeRestoreProblem(rel: string, p: RestoreProblem): string {
+  const moved = p.movedTo === undefined ? "" : `; moved it to ${p.movedTo}`;
+  switch (p.kind) {
+    case "missing":
+      return p.file === undefined ? `cannot restore ${rel}: object ${p.digest} missing` : `cannot restore ${rel}: object for ${p.file} missing (${p.digest})`;
+    case "corrupt":
+      return `cannot restore ${rel}: object ${p.digest}${p.file === undefined ? "" : ` (of ${p.file})`} is corrupt: its bytes do not hash to its name${moved}`;
+    case "bad-manifest":
+      return `cannot restore ${rel}: manifest ${p.digest} missing or corrupt${moved}`;
+    default: {
+      const never: never = p.kind;
+      throw new Error(`unknown restore problem ${String(never)}`);
+    }
+  }
+}
+
+/** Thrown by `restore` (the checked form, `restoreChecked`, returns the problem instead). */
+export class RestoreError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: RestoreProblem,
+  ) {
+    super(describeRestoreProblem(path, problem));
+    this.name = "RestoreError";
+  }
+}
 import { linkIn, linkOut, probeLinkMode, runningAsRoot, type LinkMode } from "./link.js";
 
 const IO_CONCURRENCY = 8;
@@ -63,6 +104,37 @@ export function createStore(deps: StoreDeps) {
   const linkMode = (): LinkMode => (mode ??= probeLinkMode(layout.tmp, deps.asRoot ?? runningAsRoot()));
   const objects = deps.objects ?? localObjectStore(layout);
   const exists = (d: Digest): Promise<boolean> => objects.has(d);
+  const verified = verifiedObjects(layout.verified);
+
+  /** Read an object back: do its bytes hash to its name? (Local objects remember the answer.) */
+  async function checkObject(d: Digest): Promise<ObjectCheck> {
+    if (objects.localPath !== undefined) return verified.check(d, objects.localPath(d));
+    if (!(await exists(d))) return "missing";
+    return (await verifyFile(d)) ? "ok" : "corrupt";
+  }
+
+  /** Move a bad object out of the store (to `.cache/quarantine/`), so no restore uses it again. */
+  async function quarantine(d: Digest): Promise<string | undefined> {
+    verified.forget(d);
+    if (objects.localPath === undefined) {
+      await objects.remove(d);
+      return undefined;
+    }
+    const dst = join(layout.quarantine, `${d}.${Date.now()}`);
+    await fsp.mkdir(layout.quarantine, { recursive: true });
+    try {
+      await fsp.rename(objects.localPath(d), dst);
+      return relative(root, dst);
+    } catch {
+      await objects.remove(d);
+      return undefined;
+    }
+  }
+
+  const bad = async (kind: "corrupt" | "bad-manifest", digest: Digest, file?: string): Promise<RestoreProblem> => {
+    const movedTo = await quarantine(digest);
+    return { kind, digest, ...(file !== undefined ? { file } : {}), ...(movedTo !== undefined ? { movedTo } : {}) };
+  };
 
   async function putFile(srcAbs: string, digest: Digest): Promise<void> {
     if (await exists(digest)) return; // already stored: no copy
@@ -119,23 +191,40 @@ export function createStore(deps: StoreDeps) {
     return present.every(Boolean);
   }
 
-  async function restore(rel: RelPath, info: HashInfo): Promise<void> {
+  /**
+   * Replace whatever is at `rel` by the stored content, putting into the workspace only bytes that
+   * hash to the digests being restored: every object is read back (or known verified and
+   * untouched) before the workspace is touched, so a bad object leaves the output as it was.
+   */
+  async function restoreChecked(rel: RelPath, info: HashInfo): Promise<RestoreProblem | null> {
     const dst = abs(rel);
     const mode = linkMode();
     if (!info.isDir) {
-      if (!(await exists(info.digest))) throw new Error(`cannot restore ${rel}: object ${info.digest} missing`);
+      const check = await checkObject(info.digest);
+      if (check === "missing") return { kind: "missing", digest: info.digest };
+      if (check === "corrupt") return bad("corrupt", info.digest);
       await fsp.rm(dst, { recursive: true, force: true });
       await fsp.mkdir(dirname(dst), { recursive: true });
       await materialize(info.digest, dst, mode);
+      // The bytes just written are the ones verified: the stat cache may say so.
       await hasher.remember(rel, info.digest);
-      return;
+      return null;
     }
-    const manifest = await readManifest(info.digest);
-    if (manifest === null) throw new Error(`cannot restore ${rel}: manifest ${info.digest} missing or corrupt`);
-    // Check every object before touching the workspace, so a gap never leaves a half-restored dir.
-    const present = await mapLimit(manifest, 32, ([, d]) => exists(d));
-    const gap = present.indexOf(false);
-    if (gap >= 0) throw new Error(`cannot restore ${rel}: object for ${manifest[gap]?.[0] ?? "?"} missing`);
+    let text: string | null = null;
+    try {
+      text = await readObjectText(objects, info.digest);
+    } catch {
+      /* unreadable: as missing */
+    }
+    if (text === null) return { kind: "bad-manifest", digest: info.digest };
+    const manifest = `${digestString(text)}.dir` === info.digest ? parseManifest(text) : null;
+    if (manifest === null) return bad("bad-manifest", info.digest);
+    const checks = await mapLimit(manifest, 4, ([, d]) => checkObject(d));
+    const gap = checks.findIndex((c) => c !== "ok");
+    if (gap >= 0) {
+      const [file, d] = manifest[gap] as [string, Digest, number];
+      return checks[gap] === "missing" ? { kind: "missing", digest: d, file } : bad("corrupt", d, file);
+    }
     await fsp.rm(dst, { recursive: true, force: true });
     await fsp.mkdir(dst, { recursive: true });
     const dirs = new Set<string>();
@@ -148,6 +237,12 @@ export function createStore(deps: StoreDeps) {
       await materialize(d, join(dst, p), mode);
       await hasher.remember(joinRel(rel, p), d);
     });
+    return null;
+  }
+
+  async function restore(rel: RelPath, info: HashInfo): Promise<void> {
+    const problem = await restoreChecked(rel, info);
+    if (problem !== null) throw new RestoreError(rel, problem);
   }
 
   /** Replace one hardlinked or read-only file by a private writable copy. */
@@ -205,5 +300,5 @@ export function createStore(deps: StoreDeps) {
     return ok.every(Boolean);
   }
 
-  return { linkMode, objects, save, has, restore, unprotect, verify, readManifest };
+  return { linkMode, objects, save, has, restore, restoreChecked, unprotect, verify, checkObject, quarantine, readManifest, flush: () => verified.flush() };
 }

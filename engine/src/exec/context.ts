@@ -20,7 +20,7 @@ export interface LockStore {
 }
 
 /** The part of the content-addressed cache the executor needs (tests pass an in-memory one). */
-export type CacheApi = Pick<Cache, "save" | "has" | "restore" | "unprotect" | "getRun" | "putRun">;
+export type CacheApi = Pick<Cache, "save" | "has" | "restoreChecked" | "unprotect" | "getRun" | "putRun">;
 
 /** Workspace file operations the executor performs itself (removing outs before a run). */
 export interface WorkspaceFs {

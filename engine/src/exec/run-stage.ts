@@ -8,6 +8,7 @@ import type { HashInfo } from "../hashing/index.js";
 import type { Decision, Observation } from "../status/index.js";
 import { cmdText, decideStage, observe } from "../status/index.js";
 import { byPath } from "../common/order.js";
+import { describeRestoreProblem } from "../cache/index.js";
 import { lockItem } from "../lock/types.js";
 import type { ExecContext, LockEntry, LockItem, RunOut } from "./context.js";
 import { infoOf, lookupRun } from "./run-cache-lookup.js";
@@ -73,7 +74,14 @@ async function restore(stage: Stage, d: Extract<Decision, { kind: "restore" }>, 
   const outs = new Map<string, HashInfo>();
   for (const o of d.entry.outs) {
     const info = infoOf(o);
-    if (obs.outs.get(o.path)?.digest !== o.digest) await ctx.cache.restore(o.path, info);
+    if (obs.outs.get(o.path)?.digest !== o.digest) {
+      const problem = await ctx.cache.restoreChecked(o.path, info);
+      if (problem !== null) {
+        // Only verified bytes reach the workspace: make the outputs again instead.
+        ctx.emit({ type: "warning", message: `${describeRestoreProblem(o.path, problem)} (output of stage '${stage.name}'); running the stage instead` });
+        return run(stage, { kind: "run", reasons: d.reasons, forced: false, record: d.fingerprint, consult: null, noRestore: "unusable" }, ctx, obs);
+      }
+    }
     outs.set(o.path, info);
   }
   await ctx.lock.set(stage.name, lockEntry(stage, obs.deps, outs));

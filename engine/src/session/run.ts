@@ -84,6 +84,7 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
       if (recorder !== null && lockSig !== null) await writeStamp(project, plan, run, recorder, lockSig);
     } finally {
       await stores.hasher.flush();
+      await stores.cache.flush();
     }
     const due = run.counts.ran + run.counts.restored > 0 || (req.experiment !== undefined && !run.failed);
     if (!due) return { ok: true, value: { runId, run } };

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import type { HashInfo } from "../../hashing/index.js";
 import { isDirDigest } from "../../hashing/index.js";
+import { describeRestoreProblem } from "../../cache/index.js";
 import { resolveTargets } from "../../plan/index.js";
 import { ExitCode, UserError, type Command } from "../io.js";
 import { requireProject, requireStores } from "../open.js";
@@ -27,6 +28,7 @@ export const checkout: Command = async (argv, io) => {
   let restored = 0;
   let unchanged = 0;
   const missing: string[] = [];
+  const corrupt: string[] = [];
   for (const name of names) {
     const entry = ws.lock.stages[name];
     if (!entry) continue;
@@ -46,13 +48,20 @@ export const checkout: Command = async (argv, io) => {
         missing.push(`${out.path} (stage ${name})`);
         continue;
       }
-      await ws.cache.restore(out.path, info);
+      const problem = await ws.cache.restoreChecked(out.path, info);
+      if (problem !== null) {
+        corrupt.push(`${describeRestoreProblem(out.path, problem)} (output of stage '${name}'); run 'pipe repro ${name}' to make it again`);
+        continue;
+      }
       io.stderr(`restored ${out.path}\n`);
       restored++;
     }
   }
   await ws.hasher.flush();
-  io.stderr(`${restored} restored, ${unchanged} unchanged${missing.length ? `, ${missing.length} not in the cache` : ""}\n`);
+  await ws.cache.flush();
+  const notes = [missing.length ? `${missing.length} not in the cache` : "", corrupt.length ? `${corrupt.length} with a bad cache object` : ""].filter(Boolean);
+  io.stderr(`${restored} restored, ${unchanged} unchanged${notes.map((n) => `, ${n}`).join("")}\n`);
   for (const m of missing) io.stderr(`  not in the cache: ${m}\n`);
-  return missing.length > 0 ? ExitCode.stageFailed : ExitCode.ok;
+  for (const c of corrupt) io.stderr(`  ${c}\n`);
+  return missing.length + corrupt.length > 0 ? ExitCode.stageFailed : ExitCode.ok;
 };

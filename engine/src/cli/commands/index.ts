@@ -10,6 +10,7 @@ export const commands: Readonly<Record<string, { summary: string; load: Loader }
   dag: { summary: "print the stage graph (ascii, --mermaid, --dot, --json)", load: async () => (await import("./dag.js")).dag },
   checkout: { summary: "restore outputs recorded in pipeline.lock from the cache", load: async () => (await import("./checkout.js")).checkout },
   gc: { summary: "remove cache objects the lock does not reference", load: async () => (await import("./gc.js")).gc },
+  cache: { summary: "check the cache (verify [--repair])", load: async () => (await import("./cache.js")).cache },
   metrics: { summary: "show or diff metrics (show, diff)", load: async () => (await import("./metrics.js")).metrics },
   params: { summary: "diff the params that stages declare (diff)", load: async () => (await import("./params.js")).params },
   plots: { summary: "render plots to one HTML report (show, diff)", load: async () => (await import("./plots.js")).plots },

@@ -40,7 +40,7 @@ function world(stages: Stage[], scripts: Record<string, Script>) {
     cache: {
       save: async (p, i) => void objects.set(i.digest, files.get(p) ?? ""),
       has: async (i) => objects.has(i.digest),
-      restore: async (p, i) => void files.set(p, objects.get(i.digest) ?? ""),
+      restoreChecked: async (p, i) => (files.set(p, objects.get(i.digest) ?? ""), null),
       unprotect: async () => {},
       getRun: async (fp) => runs.get(fp) ?? null,
       putRun: async (fp, e) => void runs.set(fp, e),
