@@ -6,7 +6,6 @@ import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { mapLimit } from "../common/limit.js";
 import { digestFileNode, digestString, type Digest } from "../hashing/index.js";
-import type { LockFile } from "../lock/index.js";
 import type { CacheLayout } from "./layout.js";
 import { readObjectText, type ObjectStore } from "./object-store.js";
 import { parseRunEntry } from "./runs.js";
@@ -53,7 +52,8 @@ export function describeFinding(f: Finding): string {
 export interface FsckInputs {
   readonly layout: CacheLayout;
   readonly objects: ObjectStore;
-  readonly lock: LockFile;
+  /** The outputs pipeline.lock records, by stage. */
+  readonly recorded: readonly { readonly stage: string; readonly path: string; readonly hash: Digest }[];
   readonly repair: boolean;
 }
 
@@ -113,11 +113,9 @@ export async function fsck(inp: FsckInputs): Promise<FsckReport> {
   }
   // pipeline.lock: every recorded out can be checked out.
   let lockOuts = 0;
-  for (const [stage, entry] of Object.entries(inp.lock.stages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    for (const out of entry.outs) {
-      lockOuts++;
-      if (!good.has(out.hash)) findings.push({ kind: "lock-gap", stage, path: out.path, object: out.hash });
-    }
+  for (const out of inp.recorded) {
+    lockOuts++;
+    if (!good.has(out.hash)) findings.push({ kind: "lock-gap", stage: out.stage, path: out.path, object: out.hash });
   }
   const removed: string[] = [];
   if (inp.repair) {

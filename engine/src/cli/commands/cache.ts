@@ -2,6 +2,7 @@
 // the outputs pipeline.lock records (Git's fsck); `--repair` removes what is bad so the next
 // `pipe repro` makes it again. Exit 1 when something is wrong and was not repaired.
 import { describeFinding, fsck } from "../../cache/fsck.js";
+import { byteOrder } from "../../common/order.js";
 import { parseCommand } from "../compare-options.js";
 import { dispatch } from "../subcommands.js";
 import { ExitCode, type CliIO } from "../io.js";
@@ -27,7 +28,10 @@ async function verify(argv: readonly string[], io: CliIO): Promise<number> {
     return ExitCode.ok;
   }
   const stores = await requireStores(requireRoot(io.cwd));
-  const report = await fsck({ layout: stores.cache.layout, objects: stores.cache.objects, lock: stores.lock, repair: values.repair });
+  const recorded = Object.entries(stores.lock.stages)
+    .sort(([a], [b]) => byteOrder(a, b))
+    .flatMap(([stage, entry]) => entry.outs.map((o) => ({ stage, path: o.path, hash: o.hash })));
+  const report = await fsck({ layout: stores.cache.layout, objects: stores.cache.objects, recorded, repair: values.repair });
   if (values.json) {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {

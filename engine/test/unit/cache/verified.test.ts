@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifiedObjects } from "../../../src/cache/verified.js";
-import { digestString, type Digest } from "../../../src/hashing/index.js";
+import { digestString } from "../../../src/hashing/index.js";
 
 let dir: string;
 beforeEach(() => {
@@ -18,7 +18,7 @@ describe("verifiedObjects", () => {
     const obj = join(dir, "obj");
     writeFileSync(obj, "payload");
     utimesSync(obj, 1_700_000_000, 1_700_000_000);
-    const d = digestString("payload") as Digest;
+    const d = digestString("payload");
     const state = join(dir, "verified.json");
     const v = verifiedObjects(state);
     expect(await v.check(d, obj)).toBe("ok");
