@@ -14,23 +14,34 @@ export function fakeProbs(p: PaperInput): Float32Array {
 }
 
 export interface FakePredictor extends Predictor {
+  /** Papers per call, in call order. */
   readonly calls: number[];
+  /** Calls that have returned (or thrown). */
+  completed: number;
 }
 
-export function fakePredictor(opts: { delayMs?: number; fail?: boolean } = {}): FakePredictor {
+/** `delayMs`: each call sleeps first; `until`: each call waits for this promise first; `fail`: calls throw. */
+export function fakePredictor(opts: { delayMs?: number; until?: Promise<void>; fail?: boolean } = {}): FakePredictor {
   const calls: number[] = [];
-  return {
+  const predictor: FakePredictor = {
     kind: "baseline",
     labels: LABELS,
     version: "fake0123456789ab",
     calls,
+    completed: 0,
     async predict(papers) {
       calls.push(papers.length);
-      if (opts.delayMs !== undefined) await new Promise((r) => setTimeout(r, opts.delayMs));
-      if (opts.fail === true) throw new Error("boom");
-      return papers.map(fakeProbs);
+      try {
+        if (opts.delayMs !== undefined) await new Promise((r) => setTimeout(r, opts.delayMs));
+        if (opts.until !== undefined) await opts.until;
+        if (opts.fail === true) throw new Error("boom");
+        return papers.map(fakeProbs);
+      } finally {
+        predictor.completed++;
+      }
     },
   };
+  return predictor;
 }
 
 export function fakeModel(predictor: Predictor = fakePredictor()): LoadedModel {

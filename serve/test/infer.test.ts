@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describeWithMirror } from "../../stages/test/helpers/needs-mirror.js";
 import { main } from "../src/infer.js";
 import { arrayElementLines } from "../src/paper-reader.js";
 import { loadModel } from "../src/predictor.js";
@@ -34,7 +35,7 @@ function parseCsv(text: string): string[][] {
   return text.trim().split("\n").map((l) => l.split(","));
 }
 
-describe.skipIf(!haveMirror)("infer CLI", () => {
+describeWithMirror("infer CLI", haveMirror, "models/distilbert-base-uncased/tokenizer.json", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "pipe-infer-"));
     model = join(dir, "export");
@@ -144,17 +145,24 @@ describe.skipIf(!haveMirror)("infer CLI", () => {
   });
 
   it("gives the same probabilities alone and padded in a batch", async () => {
+    expect.assertions(4 + TINY_LABELS.length);
     const m = await loadModel(model);
     const a = { title: "short", summary: "tiny" };
     const b = { title: "a much longer title here", summary: "and a long abstract ".repeat(20) };
-    const [alone] = await m.predictor.predict([a]);
-    const [batched] = await m.predictor.predict([a, b]);
+    const single = await m.predictor.predict([a]);
+    const pair = await m.predictor.predict([a, b]);
+    expect(single).toHaveLength(1);
+    expect(pair).toHaveLength(2);
+    const [alone] = single;
+    const [batched] = pair;
+    expect(alone).toHaveLength(TINY_LABELS.length);
+    expect(batched).toHaveLength(TINY_LABELS.length);
     Array.from(alone ?? []).forEach((p, i) => expect(batched?.[i]).toBeCloseTo(p, 5));
     await m.predictor.close?.();
   });
 });
 
-describe.skipIf(!haveMirror)("clipText", () => {
+describeWithMirror("clipText", haveMirror, "models/distilbert-base-uncased/tokenizer.json", () => {
   it("gives the same truncated token ids as the whole text", async () => {
     const { AutoTokenizer } = await import("@huggingface/transformers");
     const tok = (await AutoTokenizer.from_pretrained(tokDir, { local_files_only: true })) as unknown as (t: string[], o: object) => { input_ids: number[][] };

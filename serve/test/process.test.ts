@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeWithMirror } from "../../stages/test/helpers/needs-mirror.js";
 import { mirrorTokenizerDir, TINY_LABELS, writeTinyTransformerExport } from "./fixtures/tiny-export.js";
 
 const tokDir = mirrorTokenizerDir(process.cwd());
@@ -74,7 +75,7 @@ describe("graceful shutdown", () => {
   });
 });
 
-describe.skipIf(!haveMirror)("serve CLI on a transformer export", () => {
+describeWithMirror("serve CLI on a transformer export", haveMirror, "models/distilbert-base-uncased/tokenizer.json", () => {
   let dir: string;
   let p: Proc;
   beforeAll(async () => {

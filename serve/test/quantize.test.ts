@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeWithMirror } from "../../stages/test/helpers/needs-mirror.js";
 import { loadModel } from "../src/predictor.js";
 import { quantizeExport, quantizeInt8 } from "../src/quantize.js";
 import { mirrorTokenizerDir, writeTinyTransformerExport } from "./fixtures/tiny-export.js";
@@ -13,12 +14,13 @@ describe("quantizeInt8", () => {
   it("round-trips within half a step per channel", () => {
     const w = Float32Array.from([0.5, -1, 0.25, 2, 0, -0.1]);
     const { q, scale } = quantizeInt8(w, 2, 3, 1);
+    expect(q).toHaveLength(w.length);
     expect(Array.from(scale)).toEqual([2 / 127, 1 / 127, 0.25 / 127].map(Math.fround));
     w.forEach((v, i) => expect(Math.abs((q[i] ?? 0) * (scale[i % 3] ?? 0) - v)).toBeLessThanOrEqual((scale[i % 3] ?? 0) / 2 + 1e-7));
   });
 });
 
-describe.skipIf(!existsSync(join(tokDir, "tokenizer.json")))("quantizeExport", () => {
+describeWithMirror("quantizeExport", existsSync(join(tokDir, "tokenizer.json")), "models/distilbert-base-uncased/tokenizer.json", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "pipe-quant-"));
@@ -40,6 +42,9 @@ describe.skipIf(!existsSync(join(tokDir, "tokenizer.json")))("quantizeExport", (
     const f = await loadModel(join(dir, "f"));
     const q = await loadModel(join(dir, "q"));
     const [pf, pq] = [await f.predictor.predict(papers), await q.predictor.predict(papers)];
+    expect(pf).toHaveLength(papers.length);
+    expect(pq).toHaveLength(papers.length);
+    for (const row of [...pf, ...pq]) expect(row).toHaveLength(f.predictor.labels.length);
     pf.forEach((row, i) => row.forEach((p, j) => expect(Math.abs(p - (pq[i]?.[j] ?? NaN))).toBeLessThan(0.02)));
     expect(q.predictor.version).not.toBe(f.predictor.version);
   });

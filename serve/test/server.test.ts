@@ -24,8 +24,12 @@ interface Rig {
   release: () => void;
 }
 
-async function rig(opts: { delayMs?: number; timeoutMs?: number; fail?: boolean; deferLoad?: boolean } = {}): Promise<Rig> {
-  const predictor = fakePredictor({ ...(opts.delayMs === undefined ? {} : { delayMs: opts.delayMs }), ...(opts.fail === true ? { fail: true } : {}) });
+async function rig(opts: { delayMs?: number; until?: Promise<void>; timeoutMs?: number; fail?: boolean; deferLoad?: boolean } = {}): Promise<Rig> {
+  const predictor = fakePredictor({
+    ...(opts.delayMs === undefined ? {} : { delayMs: opts.delayMs }),
+    ...(opts.until === undefined ? {} : { until: opts.until }),
+    ...(opts.fail === true ? { fail: true } : {}),
+  });
   const log = new PassThrough();
   const logs: string[] = [];
   log.on("data", (chunk: Buffer) => logs.push(...chunk.toString("utf8").split("\n").filter((l) => l !== "")));
@@ -202,15 +206,20 @@ describe("REST API", () => {
 
 describe("REST API failure modes", () => {
   it("answers 503 when the model is too slow, and keeps serving", async () => {
-    const r = await rig({ delayMs: 400, timeoutMs: 100 });
+    let release = (): void => undefined;
+    const stuck = new Promise<void>((r) => (release = r));
+    const r = await rig({ until: stuck, timeoutMs: 100 });
     await r.server.ready;
-    const t0 = Date.now();
     const { status, json } = await post(`${r.server.url}/predict`, paper("t"));
     expect(status).toBe(503);
     expect(json.error).toBe("model-timeout");
-    expect(Date.now() - t0).toBeLessThan(350);
+    // The answer came while the model call was still running: the timeout answered, not the model.
+    expect(r.predictor.calls).toEqual([1]);
+    expect(r.predictor.completed).toBe(0);
     expect((await fetch(`${r.server.url}/health`)).status).toBe(200);
+    release();
     await r.server.shutdown();
+    expect(r.predictor.completed).toBe(1);
   });
 
   it("answers 500 with a JSON error when the model throws", async () => {

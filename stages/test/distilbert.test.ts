@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { describeWithMirror } from "./helpers/needs-mirror.js";
 import ort from "onnxruntime-node";
 import { buildRandomDistilBert, writeRandomBackbone, type DistilBertSizes } from "#transformer/distilbert-random.js";
 import { decodeModel, type ModelProto } from "#onnx/index.js";
@@ -117,7 +118,7 @@ describe("random-init DistilBERT", () => {
   });
 
   const mirror = mirrorModelDir("distilbert-base-uncased");
-  describe.skipIf(mirror === null)("backbone folder (needs the mirror; set PIPE_MIRROR)", () => {
+  describeWithMirror("backbone folder", mirror !== null, "models/distilbert-base-uncased", () => {
     const dir = mkdtempSync(join(tmpdir(), "pipe-bb-"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     it("writes config, tokenizer files, onnx/model.onnx and a card saying not pretrained", () => {

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWithMirror } from "./helpers/needs-mirror.js";
 import { readCsvGz, toCsv } from "#common/csv.js";
 import { mirrorRoot } from "#common/mirror.js";
 
@@ -17,13 +18,10 @@ const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
 const PIPE = join(REPO, "bin/pipe.js");
 const ENGINE_BUILT = existsSync(PIPE) && existsSync(join(REPO, "dist/engine/src/cli/commands/repro.js"));
 const STAGES = ["download", "split", "baseline", "model", "embed", "train", "evaluate", "export"] as const;
-const MISSING = STAGES.filter((s) => !existsSync(join(REPO, `stages/${s}.ts`)));
 const MIRROR = mirrorRoot(process.env, REPO);
 const MIRROR_CSV = MIRROR === null ? null : join(MIRROR, "arxiv/arxiv-papers.csv.gz");
 const HAVE_MIRROR = MIRROR_CSV !== null && existsSync(MIRROR_CSV);
 
-if (!HAVE_MIRROR) console.warn("e2e: skipped: no mirror (set PIPE_MIRROR to the folder holding arxiv/arxiv-papers.csv.gz)");
-if (MISSING.length > 0) console.warn(`e2e: skipped: stage scripts not written yet: ${MISSING.join(", ")}`);
 if (!ENGINE_BUILT) console.warn("e2e: `pipe repro` part skipped: bin/pipe.js or the built engine (dist/) is missing; run `npm run build`");
 
 /** Small params over the project's own: tiny random backbone, few epochs. Keys per stage owner. */
@@ -129,7 +127,7 @@ function checkOutputs(root: string): void {
   expect(card.kind).toBe(ev.champion === "baseline" ? "baseline" : "transformer");
 }
 
-describe.skipIf(!HAVE_MIRROR || MISSING.length > 0)("e2e on a slice of the mirror", () => {
+describeWithMirror("e2e on a slice of the mirror", HAVE_MIRROR, "arxiv/arxiv-papers.csv.gz", () => {
   let slicePath = "";
   let sliceSha = "";
   const roots: string[] = [];
@@ -166,7 +164,8 @@ describe.skipIf(!HAVE_MIRROR || MISSING.length > 0)("e2e on a slice of the mirro
     const second = run(root, [PIPE, "repro"]);
     expect(second.code, second.out).toBe(0);
     const ran = /(\d+) ran\b/.exec(second.out);
-    if (ran !== null) expect(Number(ran[1]), second.out).toBe(0);
+    expect(ran, `no "N ran" summary in:\n${second.out}`).not.toBeNull();
+    expect(Number(ran?.[1]), second.out).toBe(0);
     expect(OUTPUTS.map((f) => statSync(join(root, f)).mtimeMs)).toEqual(before);
   }, 600_000);
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeWithMirror } from "./helpers/needs-mirror.js";
 import ort from "onnxruntime-node";
 import { writeRandomBackbone } from "#transformer/distilbert-random.js";
 import { loadEmbedder, meanPoolInto, type Embedder } from "#transformer/embedder.js";
@@ -48,7 +49,7 @@ describe("embedder helpers", () => {
 
 const mirror = mirrorModelDir("distilbert-base-uncased");
 
-describe.skipIf(mirror === null)("embedder on a tiny random backbone (needs the mirror; set PIPE_MIRROR)", () => {
+describeWithMirror("embedder on a tiny random backbone", mirror !== null, "models/distilbert-base-uncased", () => {
   const dir = mkdtempSync(join(tmpdir(), "pipe-embed-"));
   let embedder: Embedder;
   beforeAll(async () => {
@@ -88,6 +89,7 @@ describe.skipIf(mirror === null)("embedder on a tiny random backbone (needs the 
     expect(all).toHaveLength(TEXTS.length * 32);
     for (const [i, text] of TEXTS.entries()) {
       const alone = await embedder.embed([text]);
+      expect(alone).toHaveLength(32);
       alone.forEach((v, d) => expect(all[i * 32 + d]).toBeCloseTo(v, 5));
     }
     expect(embedder.pretrained).toBe(false);
@@ -111,7 +113,7 @@ describe.skipIf(mirror === null)("embedder on a tiny random backbone (needs the 
   });
 });
 
-describe.skipIf(mirror === null)("model + embed stages (needs the mirror; set PIPE_MIRROR)", () => {
+describeWithMirror("model + embed stages", mirror !== null, "models/distilbert-base-uncased", () => {
   const root = mkdtempSync(join(tmpdir(), "pipe-stages-"));
   const env = { ...process.env, PIPE_ROOT: root, PIPE_MIRROR: resolve(mirror as string, "../..") };
   const params = (fallback: string): string =>

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { describeWithMirror } from "./helpers/needs-mirror.js";
 import ort from "onnxruntime-node";
 import { writeRandomBackbone } from "#transformer/distilbert-random.js";
 import { loadEmbedder } from "#transformer/embedder.js";
@@ -51,7 +52,7 @@ describe("head helpers", () => {
 });
 
 const mirror = mirrorModelDir("distilbert-base-uncased");
-describe.skipIf(mirror === null)("export of the random-init backbone (needs the mirror; set PIPE_MIRROR)", () => {
+describeWithMirror("export of the random-init backbone", mirror !== null, "models/distilbert-base-uncased", () => {
   it("matches embedder + head forward to 1e-4", async () => {
     const dir = join(tmp, "backbone");
     writeRandomBackbone(dir, mirror as string, "distilbert-base-uncased", { dim: 32, n_layers: 1, n_heads: 4, hidden_dim: 64 }, 5);
@@ -72,6 +73,8 @@ describe.skipIf(mirror === null)("export of the random-init backbone (needs the 
     const probs = result.probabilities;
     expect(probs?.dims).toEqual([3, 5]);
     const data = probs?.data as Float32Array;
+    expect(expected).toHaveLength(3 * 5);
+    expect(data).toHaveLength(expected.length);
     data.forEach((p, i) => expect(Math.abs(p - (expected[i] as number))).toBeLessThan(1e-4));
     for (let r = 0; r < 3; r++) expect(data.slice(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
@@ -104,6 +107,8 @@ describe("export of a foreign backbone", () => {
     const expected = headForward(head, pooled, batch.length);
     const session = await ort.InferenceSession.create(out);
     const data = (await session.run(padded(batch))).probabilities?.data as Float32Array;
+    expect(expected).toHaveLength(batch.length * head.n_classes);
+    expect(data).toHaveLength(expected.length);
     data.forEach((p, i) => expect(Math.abs(p - (expected[i] as number))).toBeLessThan(1e-5));
   });
 });

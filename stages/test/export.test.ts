@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWithMirror } from "./helpers/needs-mirror.js";
 import { writeRandomBackbone } from "#transformer/distilbert-random.js";
 import { loadEmbedder } from "#transformer/embedder.js";
 import { predictProba, type HeadJson } from "#model-contract/head-model.js";
@@ -22,8 +23,6 @@ const LABELS = ["cs.AI", "cs.CL", "cs.CV", "cs.LG"];
 const DIM = 32;
 const MAX_LENGTH = 24;
 
-if (TOKENIZER_DIR === null) console.warn("export test: skipped: no mirror with models/distilbert-base-uncased (set PIPE_MIRROR)");
-
 function randomHead(seed: number): HeadJson {
   const g = gaussian(mulberry32(seed));
   const layer = (i: number, o: number, activation: "relu" | "none") => ({
@@ -34,7 +33,7 @@ function randomHead(seed: number): HeadJson {
   return { arch: "mlp", input_dim: DIM, n_classes: LABELS.length, labels: LABELS, layers: [layer(DIM, 16, "relu"), layer(16, LABELS.length, "none")], pretrained: false };
 }
 
-describe.skipIf(TOKENIZER_DIR === null)("export stage", () => {
+describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-base-uncased", () => {
   let root = "";
   const head = randomHead(7);
   beforeAll(() => {

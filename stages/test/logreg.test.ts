@@ -156,6 +156,7 @@ describe("fitLogReg", () => {
     const fit = fitLogReg(x, y, 3, { C: 1e6, maxIter: 500, tol: 1e-9 });
     const p = predictProbaCsr(fit.model, csrFromRows([0, 1, 2].map((g) => ({ cols: [g], vals: [1] })), 3));
     const want = [0.75, 0.25, 0, 0, 2 / 3, 1 / 3, 0.2, 0, 0.8];
+    expect(p).toHaveLength(want.length);
     Array.from(p).forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 2));
   });
 
@@ -211,6 +212,8 @@ describe("baseline-model", () => {
       expect(loaded.labels).toEqual(["cs.CV", "eess.AS"]);
       const want = predictProbaCsr(fit.model, matrix);
       const got = predictProba(loaded, papers);
+      expect(got).toHaveLength(papers.length);
+      for (const row of got) expect(row).toHaveLength(2);
       got.forEach((row, i) => row.forEach((v, c) => expect(v).toBeCloseTo(want[i * 2 + c] as number, 5)));
       expect(got[1]?.[1]).toBeGreaterThan(0.5);
     } finally {

@@ -53,6 +53,7 @@ describe("fitTfidf", () => {
     expect(Array.from(vocab.idf)).toEqual([idf2, idf1, idf1, idf2].map((x) => expect.closeTo(x, 12)));
     const dense = Array.from(csrToDense(matrix));
     const want = [...normalize([idf2, 0, idf1, idf2]), ...normalize([idf2, 0, 0, idf2]), 0, 1, 0, 0];
+    expect(dense).toHaveLength(want.length);
     dense.forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 6));
   });
 
@@ -73,6 +74,7 @@ describe("fitTfidf", () => {
     const idfB = 1;
     const row = normalize([(1 + Math.log(3)) * idfA, idfB, 0]);
     expect(vocab.terms).toEqual(["aa", "bb", "cc"]);
+    expect(csrToDense(matrix)).toHaveLength(2 * 3);
     Array.from(csrToDense(matrix)).slice(0, 3).forEach((v, i) => expect(v).toBeCloseTo(row[i] as number, 6));
   });
 

@@ -4,7 +4,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
+import { describeWithMirror } from "./helpers/needs-mirror.js";
 import { mirrorModelDir } from "#common/mirror.js";
 import { loadPaperTokenizer, truncateIds } from "#model-contract/paper-tokenizer.js";
 import { mulberry32 } from "#common/random.js";
@@ -62,7 +63,7 @@ function randomTexts(count: number, seed: number, { maxChars = 60, spaces = true
   });
 }
 
-describe.skipIf(mirror === null)("wordpiece vs transformers.js (needs the mirror; set PIPE_MIRROR)", () => {
+describeWithMirror("wordpiece vs transformers.js", mirror !== null, "models/distilbert-base-uncased", () => {
   const dir = mirror as string;
   let reference: (texts: string[]) => number[][];
   let ours: WordPiece;
