@@ -10,7 +10,7 @@ import { describeWithMirror } from "./helpers/needs-mirror.js";
 import { writeRandomBackbone } from "#transformer/distilbert-random.js";
 import { loadEmbedder } from "#transformer/embedder.js";
 import { predictProba, type HeadJson } from "#model-contract/head-model.js";
-import type { ExportCard } from "#model-contract/export-card.js";
+import { EXPORT_FORMAT, parseCard, type ExportCard } from "#model-contract/export-card.js";
 import { mirrorModelDir } from "#common/mirror.js";
 import { gaussian, mulberry32 } from "#common/random.js";
 
@@ -67,6 +67,11 @@ describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-ba
     const other = JSON.parse(readFileSync(join(root, "artifacts/export/baseline/card.json"), "utf8")) as ExportCard;
     expect(other).toMatchObject({ format: "pipe-export/1", kind: "baseline", name: "baseline" });
     expect(Object.keys(other.files).sort()).toEqual(["model.json", "weights.bin"]);
+    // What export writes is what serving reads: the model contract's parse accepts both cards.
+    const parsed = parseCard(readFileSync(join(root, "artifacts/export/card.json"), "utf8"), "card.json");
+    expect(parsed).toMatchObject({ format: EXPORT_FORMAT, kind: "transformer", labels: LABELS, maxLength: MAX_LENGTH, pretrained: false, lockDigest: null });
+    expect([...parsed.files].sort()).toEqual(Object.keys(card.files).sort());
+    expect(parseCard(readFileSync(join(root, "artifacts/export/baseline/card.json"), "utf8"), "card.json")).toMatchObject({ kind: "baseline", labels: LABELS });
     expect(existsSync(join(root, "artifacts/export.tmp-"))).toBe(false);
   });
 
