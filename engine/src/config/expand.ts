@@ -2,10 +2,12 @@
 // item, `name@item` / `name@key` / `name@index`) and `matrix` (cartesian product, `name@a1-b1`).
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from "yaml";
 import type { SourceLocation } from "../diagnostics/types.js";
+import { nodeFragment } from "./dvc-names.js";
 import type { Context } from "./interpolate.js";
-import { resolveMap, resolveNode, toPlain, type RMap, type ResolveEnv } from "./resolve.js";
+import { resolveNode, toPlain, type RMap, type ResolveEnv } from "./resolve.js";
 import { nodeLoc } from "./source.js";
-import { validateStage, type StageEnv } from "./stage.js";
+import { findPair, resolveStageBody, type ExpandEnv } from "./stage-body.js";
+import { validateStage } from "./stage.js";
 import type { Stage } from "./types.js";
 
 const LITERAL = new Set(["meta"]);
@@ -15,7 +17,7 @@ const INVALID_NAME = /[@:/\\,#]/;
 const MAX_EXPANSION = 10_000;
 
 /** Validated stages in file order; problems go to `renv.diags`. */
-export function expandStages(stagesNode: unknown, renv: ResolveEnv, ctx: Context, senv: StageEnv): Stage[] {
+export function expandStages(stagesNode: unknown, renv: ResolveEnv, ctx: Context, xenv: ExpandEnv): Stage[] {
   const diags = renv.diags;
   if (stagesNode === null || stagesNode === undefined || (isScalar(stagesNode) && stagesNode.value === null)) return [];
   if (!isMap(stagesNode)) {
@@ -43,7 +45,7 @@ export function expandStages(stagesNode: unknown, renv: ResolveEnv, ctx: Context
       diags.push({ severity: "error", code: "bad-type", message: `stage '${label}' must be a mapping`, location: nodeLoc(renv.src, body ?? keyNode) });
       continue;
     }
-    for (const [name, stageBody] of expandOne(label, loc, body, renv, ctx)) {
+    for (const [name, stageBody] of expandOne(label, loc, body, renv, ctx, xenv)) {
       const first = names.get(name);
       if (first !== undefined) {
         diags.push({
@@ -54,8 +56,9 @@ export function expandStages(stagesNode: unknown, renv: ResolveEnv, ctx: Context
           related: [{ message: `'${name}' first defined here`, location: first }],
         });
       }
-      // A duplicate is still validated, so that its own mistakes are reported too.
-      const stage = validateStage(name, label, loc, stageBody, senv);
+      // A duplicate is still validated, so that its own mistakes are reported too. A body whose
+      // wdir or vars could not be read (null) is not: its problems are already reported.
+      const stage = stageBody === null ? null : validateStage(name, label, loc, stageBody, xenv);
       if (first === undefined && stage !== null) stages.push(stage);
       names.set(name, first ?? loc);
     }
@@ -63,18 +66,20 @@ export function expandStages(stagesNode: unknown, renv: ResolveEnv, ctx: Context
   return stages;
 }
 
-/** The concrete (name, resolved body) pairs one stage entry produces. */
-function* expandOne(label: string, loc: SourceLocation, body: YAMLMap, renv: ResolveEnv, ctx: Context): Generator<[string, RMap]> {
+/** The concrete (name, resolved body) pairs one stage entry produces; a null body is unusable (reported). */
+function* expandOne(label: string, loc: SourceLocation, body: YAMLMap, renv: ResolveEnv, ctx: Context, xenv: ExpandEnv): Generator<[string, RMap | null]> {
   const foreach = findPair(body, "foreach");
   const doPair = findPair(body, "do");
   const matrix = findPair(body, "matrix");
   if (foreach === undefined && doPair === undefined) {
     if (matrix === undefined) {
-      yield [label, resolveMap(body, renv, ctx, { literal: LITERAL })];
+      yield [label, resolveStageBody(body, renv, ctx, { literal: LITERAL }, xenv, { label, reserved: [] })];
       return;
     }
+    const site = { label, reserved: ["key", "item"] };
     for (const [suffix, item] of matrixItems(label, matrix, renv, ctx)) {
-      yield [`${label}@${suffix}`, resolveMap(body, renv, ctx.with({ item, key: suffix }), { omit: MATRIX_OMIT, literal: LITERAL })];
+      const local = ctx.with({ item, key: suffix }, "matrix");
+      yield [`${label}@${suffix}`, resolveStageBody(body, renv, local, { omit: MATRIX_OMIT, literal: LITERAL }, xenv, site)];
     }
     return;
   }
@@ -103,16 +108,17 @@ function* expandOne(label: string, loc: SourceLocation, body: YAMLMap, renv: Res
     return;
   }
   const fLoc = keyLoc(renv, foreach) ?? loc;
-  const iterable: unknown = toPlain(resolveNode(foreach.value, renv, ctx, fLoc));
+  const resolved = resolveNode(foreach.value, renv, ctx, fLoc);
+  const iterable: unknown = toPlain(resolved);
   const valueLoc = nodeLoc(renv.src, (foreach.value as Node | null) ?? (foreach.key as Node));
   let items: [string, Record<string, unknown>][];
-  if (Array.isArray(iterable)) {
+  if (resolved.kind === "seq") {
     // Like DVC: a list holding any list or mapping is named by index, otherwise by value.
-    const list: readonly unknown[] = iterable;
-    const byIndex = list.some((v) => v !== null && typeof v === "object");
-    items = list.map((item, i) => [byIndex ? String(i) : String(item), { item }]);
-  } else if (iterable !== null && typeof iterable === "object") {
-    items = Object.entries(iterable as Record<string, unknown>).map(([key, item]) => [key, { item, key }]);
+    const names = resolved.items.map(nodeFragment);
+    const byIndex = names.some((n) => n === null);
+    items = resolved.items.map((item, i) => [byIndex ? String(i) : names[i]!, { item: toPlain(item) }]);
+  } else if (resolved.kind === "map") {
+    items = resolved.entries.map(({ key, value }) => [key, { item: toPlain(value), key }]);
   } else {
     if (typeof iterable !== "string" || !iterable.includes("${")) {
       renv.diags.push({
@@ -125,10 +131,13 @@ function* expandOne(label: string, loc: SourceLocation, body: YAMLMap, renv: Res
     return;
   }
   if (items.length > MAX_EXPANSION) return invalid(`'foreach' of stage '${label}' expands to ${items.length} stages (limit ${MAX_EXPANSION})`, valueLoc);
-  for (const [suffix, locals] of items) yield [`${label}@${suffix}`, resolveMap(doNode, renv, ctx.with(locals), { literal: LITERAL })];
+  for (const [suffix, locals] of items) {
+    const site = { label, reserved: Object.keys(locals) };
+    yield [`${label}@${suffix}`, resolveStageBody(doNode, renv, ctx.with(locals, "foreach"), { literal: LITERAL }, xenv, site)];
+  }
 }
 
-/** DVC's matrix naming: values joined by `-`, a list/mapping value shown as `<key><index>`. */
+/** DVC's matrix naming: values joined by `-` in the axes' order, a list/mapping value shown as `<key><index>`. */
 function matrixItems(label: string, pair: Pair, renv: ResolveEnv, ctx: Context): [string, Record<string, unknown>][] {
   const at = keyLoc(renv, pair) ?? { file: renv.src.file, line: 1, col: 1 };
   const m = resolveNode(pair.value, renv, ctx, at);
@@ -136,18 +145,20 @@ function matrixItems(label: string, pair: Pair, renv: ResolveEnv, ctx: Context):
     renv.diags.push({ severity: "error", code: "bad-type", message: `'matrix' of stage '${label}' must be a mapping of names to lists`, location: m.loc });
     return [];
   }
-  const axes: { key: string; values: unknown[] }[] = [];
+  const axes: { key: string; values: { value: unknown; fragment: string }[] }[] = [];
   let total = 1;
   for (const e of m.entries) {
-    const v = toPlain(e.value);
-    if (!Array.isArray(v)) {
+    if (e.value.kind !== "seq") {
+      const v = e.value.kind === "scalar" ? e.value.value : null;
       if (!(typeof v === "string" && v.includes("${"))) {
         renv.diags.push({ severity: "error", code: "bad-type", message: `matrix '${e.key}' of stage '${label}' must be a list`, location: e.value.loc });
       }
       return [];
     }
-    axes.push({ key: e.key, values: v });
-    total *= v.length;
+    // DVC's MatrixDefinition: a scalar is named by its value, a list or mapping by `<key><index>`.
+    const values = e.value.items.map((n, i) => ({ value: toPlain(n), fragment: nodeFragment(n) ?? `${e.key}${i}` }));
+    axes.push({ key: e.key, values });
+    total *= values.length;
   }
   if (total > MAX_EXPANSION) {
     renv.diags.push({
@@ -160,18 +171,9 @@ function matrixItems(label: string, pair: Pair, renv: ResolveEnv, ctx: Context):
   }
   let combos: { parts: string[]; item: Record<string, unknown> }[] = [{ parts: [], item: {} }];
   for (const { key, values } of axes) {
-    combos = combos.flatMap((c) =>
-      values.map((v, i) => ({
-        parts: [...c.parts, v !== null && typeof v === "object" ? `${key}${i}` : String(v)],
-        item: { ...c.item, [key]: v },
-      })),
-    );
+    combos = combos.flatMap((c) => values.map((v) => ({ parts: [...c.parts, v.fragment], item: { ...c.item, [key]: v.value } })));
   }
   return axes.length === 0 ? [] : combos.map((c) => [c.parts.join("-"), c.item]);
-}
-
-function findPair(map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find((p) => isScalar(p.key) && p.key.value === key);
 }
 
 function keyLoc(renv: ResolveEnv, p: Pair): SourceLocation | undefined {

@@ -1,17 +1,18 @@
 // loadPipeline(): reads pipeline.yaml (or dvc.yaml), its vars and params files, and returns the
 // validated immutable Pipeline or every diagnostic found. dvc.lock is never read here.
 import { join, resolve } from "node:path";
-import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { isMap, isScalar, type Node } from "yaml";
 import type { Diagnostic, Result, SourceLocation } from "../diagnostics/types.js";
 import { expandStages } from "./expand.js";
 import { nodeConfigFs, type ConfigFs } from "./fs.js";
 import { Context } from "./interpolate.js";
 import { ParamsStore } from "./params.js";
-import { dirOf, getPath, joinRel, resolveRel } from "./paths.js";
-import { resolveNode, toPlain, type ResolveEnv } from "./resolve.js";
+import { dirOf, joinRel, resolveRel } from "./paths.js";
+import type { ResolveEnv } from "./resolve.js";
 import { nodeLoc, parseYaml } from "./source.js";
 import { didYouMean } from "./suggest.js";
 import type { Pipeline } from "./types.js";
+import { loadGlobalVars, noteImport } from "./vars.js";
 
 /** Pipeline file names, in order of preference. */
 export const PIPELINE_FILES = ["pipeline.yaml", "dvc.yaml"] as const;
@@ -102,83 +103,17 @@ export function loadPipelineReport(root: string, opts: LoadOptions = {}): Pipeli
   }
 
   // DVC's interpolation context: vars first, then the params.yaml next to the pipeline file.
-  const scopes = loadVars(varsNode, renv, params, absRoot, baseDir);
-  const defaults = params.peek(joinRel(baseDir, "params.yaml"));
-  if (defaults.kind === "ok") scopes.push(defaults.file.data);
-  const ctx = Context.of(...scopes);
-  const stages = expandStages(stagesNode, renv, ctx, { root: absRoot, baseDir, params, diags });
+  const { scopes, imports } = loadGlobalVars(varsNode, renv, params, absRoot, baseDir);
+  const defaultsFile = joinRel(baseDir, "params.yaml");
+  const defaults = params.peek(defaultsFile);
+  if (defaults.kind === "ok") {
+    scopes.push({ data: defaults.file.data, source: defaultsFile });
+    noteImport(imports, defaultsFile, null);
+  }
+  const ctx = Context.named(...scopes);
+  const stages = expandStages(stagesNode, renv, ctx, { root: absRoot, baseDir, params, diags, imports });
 
   return { pipeline: Object.freeze({ root: absRoot, file, stages: Object.freeze(stages), sources }), diagnostics: finish(diags, file) };
-}
-
-/** One interpolation scope per `vars` entry: an inline mapping, `file.yaml` or `file.yaml:k1,k2`. */
-function loadVars(node: unknown, renv: ResolveEnv, params: ParamsStore, root: string, baseDir: string): Record<string, unknown>[] {
-  const diags = renv.diags;
-  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return [];
-  if (!isSeq(node)) {
-    diags.push({
-      severity: "error",
-      code: "bad-type",
-      message: "'vars' must be a list of mappings or params file names",
-      location: nodeLoc(renv.src, node as Node),
-    });
-    return [];
-  }
-  const scopes: Record<string, unknown>[] = [];
-  for (const item of node.items) {
-    const r = resolveNode(item, renv, null, nodeLoc(renv.src, node));
-    if (r.kind === "map") {
-      scopes.push(toPlain(r) as Record<string, unknown>);
-      continue;
-    }
-    if (r.kind !== "scalar" || typeof r.value !== "string" || r.value === "") {
-      diags.push({ severity: "error", code: "bad-type", message: "each 'vars' entry must be a mapping or a params file name", location: r.loc });
-      continue;
-    }
-    const [fileName = "", keyList] = splitOnce(r.value, ":");
-    const rel = resolveRel(root, baseDir, fileName);
-    if (!rel.ok) {
-      diags.push({ severity: "error", code: "dep-outside-project", message: `vars file '${fileName}' is outside the project`, location: r.loc });
-      continue;
-    }
-    const loaded = params.get(rel.path, r.loc);
-    if (loaded.kind === "missing") {
-      diags.push({ severity: "error", code: "missing-params-file", message: `vars file '${rel.path}' does not exist`, location: r.loc });
-    }
-    if (loaded.kind !== "ok") continue;
-    if (keyList === undefined) {
-      scopes.push(loaded.file.data);
-      continue;
-    }
-    const scope: Record<string, unknown> = {};
-    for (const key of keyList
-      .split(",")
-      .map((k) => k.trim())
-      .filter((k) => k !== "")) {
-      const v = getPath(loaded.file.data, key);
-      if (!v.found) {
-        diags.push({ severity: "error", code: "unknown-param-key", message: `key '${key}' is not in vars file '${rel.path}'`, location: r.loc });
-      } else setPath(scope, key.split("."), v.value);
-    }
-    scopes.push(scope);
-  }
-  return scopes;
-}
-
-function splitOnce(s: string, sep: string): [string, string?] {
-  const i = s.indexOf(sep);
-  return i === -1 ? [s] : [s.slice(0, i), s.slice(i + 1)];
-}
-
-function setPath(obj: Record<string, unknown>, segs: readonly string[], value: unknown): void {
-  let cur = obj;
-  segs.forEach((seg, i) => {
-    if (i === segs.length - 1) cur[seg] = value;
-    else {
-      const next = cur[seg];
-      cur = (cur[seg] = next !== null && typeof next === "object" ? next : {}) as Record<string, unknown>;
-    }
-  });
 }
 
 /** Drops repeats (a foreach body reports a mistake once, not per item) and sorts by position. */

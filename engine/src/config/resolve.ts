@@ -2,7 +2,8 @@
 // validation works on typed values that still carry their source positions (STYLE practice 6).
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from "yaml";
 import type { Diagnostic, SourceLocation } from "../diagnostics/types.js";
-import { interpolate, mayInterpolate, type Context } from "./interpolate.js";
+import { isFloatSource } from "./dvc-names.js";
+import { interpolate, mayInterpolate, type Context, type InterpolateOptions } from "./interpolate.js";
 import { locAt, nodeLoc, type Source } from "./source.js";
 
 export type ScalarValue = string | number | boolean | null;
@@ -10,6 +11,8 @@ export interface RScalar {
   readonly kind: "scalar";
   readonly value: ScalarValue;
   readonly loc: SourceLocation;
+  /** A number written as a float (`1.0`): generated stage names spell it as DVC does. */
+  readonly float?: boolean;
 }
 export interface RSeq {
   readonly kind: "seq";
@@ -37,25 +40,29 @@ export interface ResolveEnv {
 
 const MAX_DEPTH = 64;
 
-/** Resolves a node; `ctx` null means no interpolation (values kept as written). */
-export function resolveNode(node: unknown, env: ResolveEnv, ctx: Context | null, fallback: SourceLocation, depth = 0): RNode {
+/**
+ * Resolves a node; `ctx` null means no interpolation (values kept as written). `iopts` applies to
+ * the strings of this node and of the lists below it (a `cmd` string or list of strings).
+ */
+export function resolveNode(node: unknown, env: ResolveEnv, ctx: Context | null, fallback: SourceLocation, depth = 0, iopts?: InterpolateOptions): RNode {
   if (isAlias(node)) {
     const target = depth < MAX_DEPTH ? node.resolve(env.doc) : undefined;
-    return resolveNode(target ?? null, env, ctx, nodeLoc(env.src, node), depth + 1);
+    return resolveNode(target ?? null, env, ctx, nodeLoc(env.src, node), depth + 1, iopts);
   }
   if (isMap(node)) return resolveMap(node, env, ctx, {}, depth);
   if (isSeq(node)) {
     const loc = nodeLoc(env.src, node);
-    return { kind: "seq", items: node.items.map((n) => resolveNode(n, env, ctx, loc, depth + 1)), loc };
+    return { kind: "seq", items: node.items.map((n) => resolveNode(n, env, ctx, loc, depth + 1, iopts)), loc };
   }
   if (isScalar(node)) {
     const loc = nodeLoc(env.src, node);
     const v = node.value;
     if (typeof v === "string") {
       if (ctx === null || !mayInterpolate(v)) return { kind: "scalar", value: v, loc };
-      return fromPlain(interpolateAt(v, node, env, ctx), loc);
+      return fromPlain(interpolateAt(v, node, env, ctx, iopts), loc);
     }
-    if (typeof v === "number" || typeof v === "boolean" || v === null) return { kind: "scalar", value: v, loc };
+    if (typeof v === "number") return isFloatSource(node.source) ? { kind: "scalar", value: v, loc, float: true } : { kind: "scalar", value: v, loc };
+    if (typeof v === "boolean" || v === null) return { kind: "scalar", value: v, loc };
     if (typeof v === "bigint") return { kind: "scalar", value: Number(v), loc };
     return { kind: "scalar", value: String(v), loc };
   }
@@ -67,6 +74,8 @@ export interface MapOptions {
   readonly omit?: ReadonlySet<string>;
   /** Keys whose values are kept as written (never interpolated), e.g. `meta`. */
   readonly literal?: ReadonlySet<string>;
+  /** Keys whose strings may embed a mapping as `--key value` arguments: `cmd` (DVC's rule). */
+  readonly argsKeys?: ReadonlySet<string>;
 }
 
 /** Resolves a mapping node: keys as strings, `<<` merge keys applied, duplicate keys reported. */
@@ -107,7 +116,8 @@ export function resolveMap(node: Node, env: ResolveEnv, ctx: Context | null, opt
     }
     seen.set(key, keyLoc);
     const valueCtx = opts.literal?.has(key) ? null : ctx;
-    entries.push({ key, keyLoc, value: resolveNode(pair.value, env, valueCtx, keyLoc, depth + 1) });
+    const iopts = opts.argsKeys?.has(key) ? ARGS : undefined;
+    entries.push({ key, keyLoc, value: resolveNode(pair.value, env, valueCtx, keyLoc, depth + 1, iopts) });
   }
   for (const e of merged)
     if (!seen.has(e.key)) {
@@ -116,6 +126,8 @@ export function resolveMap(node: Node, env: ResolveEnv, ctx: Context | null, opt
     }
   return { kind: "map", entries, loc };
 }
+
+const ARGS: InterpolateOptions = { mappingArgs: true };
 
 function mergeSources(value: unknown, env: ResolveEnv, ctx: Context | null, keyLoc: SourceLocation, depth: number): REntry[] {
   const r = resolveNode(value, env, ctx, keyLoc, depth + 1);
@@ -132,8 +144,8 @@ function mergeSources(value: unknown, env: ResolveEnv, ctx: Context | null, keyL
 }
 
 /** Interpolates a scalar's string, reporting errors at the exact `${...}` in the source. */
-function interpolateAt(s: string, node: Node, env: ResolveEnv, ctx: Context): unknown {
-  const r = interpolate(s, ctx);
+function interpolateAt(s: string, node: Node, env: ResolveEnv, ctx: Context, iopts?: InterpolateOptions): unknown {
+  const r = interpolate(s, ctx, iopts);
   if (r.ok) return r.value;
   const range = node.range;
   for (const e of r.errors) {

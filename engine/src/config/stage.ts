@@ -7,8 +7,8 @@ import { describeNode, type RMap, type RNode } from "./resolve.js";
 import { didYouMean } from "./suggest.js";
 import type { DepSpec, OutKind, OutSpec, ParamRef, PlotOptions, RelPath, Stage, StageName } from "./types.js";
 
-/** Keys a stage may have (after foreach/matrix are taken apart by the expander). */
-export const STAGE_KEYS = ["cmd", "wdir", "deps", "params", "outs", "metrics", "plots", "frozen", "always_changed", "desc", "meta", "env"] as const;
+/** Keys a stage may have (after foreach/matrix are taken apart and `vars` merged by the expander). */
+export const STAGE_KEYS = ["cmd", "wdir", "deps", "params", "outs", "metrics", "plots", "frozen", "always_changed", "desc", "meta", "env", "vars"] as const;
 const EXPANSION_KEYS = ["foreach", "do", "matrix"];
 
 const OUT_OPTIONS = ["cache", "persist", "desc", "type", "labels", "meta", "remote", "push", "checkpoint"];
@@ -86,7 +86,8 @@ class StageValidator {
           this.envMap(value, stageEnv);
           break;
         case "vars":
-          this.error("unknown-key", `stage-level 'vars' is not supported (stage '${this.label}'); move it to the top-level 'vars'`, keyLoc);
+          // The expander takes a stage's own `vars` out; one that is still here came from a `<<` merge.
+          this.error("bad-type", `'vars' of stage '${this.label}' must be written in the stage itself, not merged in with '<<'`, keyLoc);
           break;
         default:
           this.error("unknown-key", `unknown key '${key}' in stage '${this.label}'${didYouMean(key, [...STAGE_KEYS, ...EXPANSION_KEYS])}`, keyLoc);
@@ -158,7 +159,13 @@ class StageValidator {
     }
     const out: string[] = [];
     for (const it of items) {
-      if (it.kind !== "scalar" || typeof it.value !== "string") {
+      if (it.kind === "map") {
+        this.error(
+          "bad-type",
+          `'cmd' in stage '${this.label}' is a mapping; a mapping becomes --key value arguments only inside a longer command ('run.py \${args}')`,
+          it.loc,
+        );
+      } else if (it.kind !== "scalar" || typeof it.value !== "string") {
         this.badType(it, "'cmd'", n.kind === "seq" ? "a list of strings" : "a string or a list of strings");
       } else if (it.value.trim() === "") {
         this.error("missing-cmd", `stage '${this.label}' has an empty 'cmd'`, it.loc);

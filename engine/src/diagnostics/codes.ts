@@ -14,6 +14,8 @@ export type DiagnosticCode =
   | "duplicate-stage"
   | "invalid-foreach"
   | "interpolation-error"
+  // stage-level vars that redefine a name or re-read a file already read (DVC refuses both)
+  | "redefined-var"
   // paths
   | "invalid-path"
   | "dep-outside-project"

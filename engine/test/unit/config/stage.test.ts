@@ -19,10 +19,11 @@ describe("keys", () => {
     expect(d[0]!.message).toBe("unknown key 'banana' in stage 's'");
   });
 
-  test("stage-level vars get a clear message", () => {
-    const d = fail({ "pipeline.yaml": one("cmd: x", "vars: [{a: 1}]") });
+  test("stage-level vars are a stage key (DVC; see stage-vars.test.ts), so a misspelling suggests it", () => {
+    expect(stage("cmd: x ${a}", "vars: [{a: 1}]").cmd).toEqual(["x 1"]);
+    const d = fail({ "pipeline.yaml": one("cmd: x", "vasr: [{a: 1}]") });
     expect(brief(d)).toEqual(["unknown-key@4:5"]);
-    expect(d[0]!.message).toContain("top-level 'vars'");
+    expect(d[0]!.message).toContain("did you mean 'vars'?");
   });
 
   test("meta is accepted and ignored, even with odd content", () => {
