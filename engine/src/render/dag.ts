@@ -1,11 +1,18 @@
 // Pure renderers of the stage graph: ascii (layered, one line per stage with what it waits for),
 // mermaid, graphviz dot and JSON. Deterministic: stages in topological order, edges sorted.
 
+/** What `dag --json` tells about one stage: its resolved command (one string, or the list). */
+export interface DagStage {
+  readonly cmd: string | readonly string[];
+}
+
 export interface DagView {
   /** Stages in topological order. */
   readonly nodes: readonly string[];
   /** [upstream, downstream] pairs. */
   readonly edges: readonly (readonly [string, string])[];
+  /** Per stage, for `--json` only (tools that need the interpolated commands); keys in node order. */
+  readonly stages?: Readonly<Record<string, DagStage>>;
 }
 
 const sortEdges = (edges: readonly (readonly [string, string])[], nodes: readonly string[]): [string, string][] => {
@@ -58,5 +65,9 @@ export function renderDot(view: DagView): string {
 }
 
 export function renderJson(view: DagView): string {
-  return `${JSON.stringify({ nodes: view.nodes, edges: sortEdges(view.edges, view.nodes) })}\n`;
+  const base = { nodes: view.nodes, edges: sortEdges(view.edges, view.nodes) };
+  const stages = view.stages;
+  if (stages === undefined) return `${JSON.stringify(base)}\n`;
+  const ordered = Object.fromEntries(view.nodes.filter((n) => Object.hasOwn(stages, n)).map((n) => [n, stages[n]]));
+  return `${JSON.stringify({ ...base, stages: ordered })}\n`;
 }

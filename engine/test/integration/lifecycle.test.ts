@@ -198,11 +198,16 @@ describe("pipe dag", () => {
         ["prep", "report"],
         ["fit", "report"],
       ],
+      stages: { prep: { cmd: "cp raw.txt p.txt" }, fit: { cmd: "cp p.txt m.txt" }, report: { cmd: "cp m.txt r.txt" } },
     });
   });
 
   it("a target limits the graph to what it needs", () => {
-    expect(JSON.parse(rig.pipe("dag", "fit", "--json").stdout)).toEqual({ nodes: ["prep", "fit"], edges: [["prep", "fit"]] });
+    expect(JSON.parse(rig.pipe("dag", "fit", "--json").stdout)).toEqual({
+      nodes: ["prep", "fit"],
+      edges: [["prep", "fit"]],
+      stages: { prep: { cmd: "cp raw.txt p.txt" }, fit: { cmd: "cp p.txt m.txt" } },
+    });
   });
 
   it("--mermaid and --dot render the same edges", () => {

@@ -1,7 +1,8 @@
-// `pipe dag [target] [--mermaid|--dot|--json]`: the stage graph, or the part of it a target needs.
+// `pipe dag [target] [--mermaid|--dot|--json]`: the stage graph, or the part of it a target needs;
+// `--json` also gives each stage's resolved command.
 import { parseArgs } from "node:util";
 import { resolveTargets } from "../../plan/index.js";
-import { renderAscii, renderDot, renderJson, renderMermaid, type DagView } from "../../render/dag.js";
+import { renderAscii, renderDot, renderJson, renderMermaid, type DagStage, type DagView } from "../../render/dag.js";
 import { ExitCode, UserError, type Command } from "../io.js";
 import { requireProject } from "../open.js";
 
@@ -17,7 +18,9 @@ export const dag: Command = async (argv, io) => {
     },
   });
   if (values.help) {
-    io.stdout("usage: pipe dag [targets...] [--mermaid | --dot | --json]\n\nPrint the stage graph (edges run from upstream to downstream).\n");
+    io.stdout(
+      "usage: pipe dag [targets...] [--mermaid | --dot | --json]\n\nPrint the stage graph (edges run from upstream to downstream).\n--json: {nodes, edges, stages: {<name>: {cmd}}}, cmd as interpolated.\n",
+    );
     return ExitCode.ok;
   }
   if ([values.mermaid, values.dot, values.json].filter(Boolean).length > 1) {
@@ -39,9 +42,16 @@ export const dag: Command = async (argv, io) => {
       }
     }
   }
+  const nodes = graph.order.filter((n) => keep.has(n));
+  const stages: Record<string, DagStage> = {};
+  for (const n of nodes) {
+    const cmd = graph.stage(n).cmd;
+    stages[n] = { cmd: cmd.length === 1 ? cmd[0]! : [...cmd] };
+  }
   const view: DagView = {
-    nodes: graph.order.filter((n) => keep.has(n)),
+    nodes,
     edges: graph.edges.filter((e) => keep.has(e.from) && keep.has(e.to)).map((e) => [e.from, e.to] as const),
+    ...(values.json ? { stages } : {}),
   };
   const render = values.mermaid ? renderMermaid : values.dot ? renderDot : values.json ? renderJson : renderAscii;
   io.stdout(render(view));
