@@ -39,6 +39,12 @@ export function reportError(e: unknown, io: CliIO): number {
     io.stderr(`${e.message}\n`);
     return e.exitCode;
   }
+  // A symlink out of the project met while hashing (hashing/hasher.ts PathEscapeError), matched by
+  // name so the dispatcher loads no hashing code: the user's to fix, not a bug.
+  if (e instanceof Error && e.name === "PathEscapeError") {
+    io.stderr(`pipe: ${e.message}: pipe neither follows nor collects it; remove the link or move its target into the project\n`);
+    return ExitCode.stageFailed;
+  }
   // parseArgs throws TypeErrors with a code for bad options: a usage error, not a bug.
   const code = (e as { code?: string } | null)?.code;
   if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {

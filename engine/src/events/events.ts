@@ -13,6 +13,8 @@ export type StageFailure =
   | { readonly kind: "spawn-error"; readonly command: string; readonly error: string }
   | { readonly kind: "missing-output"; readonly path: string }
   | { readonly kind: "missing-dep"; readonly path: string }
+  /** A dep or out (or a symlink inside one) that really lies outside the project. */
+  | { readonly kind: "outside-project"; readonly path: string; readonly target: string }
   | { readonly kind: "interrupted" }
   | { readonly kind: "internal"; readonly message: string };
 

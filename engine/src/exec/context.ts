@@ -22,9 +22,12 @@ export interface LockStore {
 /** The part of the content-addressed cache the executor needs (tests pass an in-memory one). */
 export type CacheApi = Pick<Cache, "save" | "has" | "restoreChecked" | "unprotect" | "getRun" | "putRun">;
 
-/** Workspace file operations the executor performs itself (removing outs before a run). */
+/** Workspace file operations the executor performs itself. */
 export interface WorkspaceFs {
+  /** Remove an out before its stage runs (a symlink itself, never what it points to). */
   remove(abs: string): Promise<void>;
+  /** Where `rel` really leads when that is outside the project (it is, or passes, a symlink out); else null. */
+  escapes(rel: string): Promise<string | null>;
 }
 
 export interface ExecContext {

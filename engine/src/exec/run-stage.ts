@@ -4,7 +4,7 @@
 import { delimiter, join } from "node:path";
 import type { RelPath, Stage } from "../config/types.js";
 import type { StageResult } from "../events/index.js";
-import type { HashInfo } from "../hashing/index.js";
+import { PathEscapeError, type HashInfo } from "../hashing/index.js";
 import type { Decision, Observation } from "../status/index.js";
 import { cmdText, decideStage, observe } from "../status/index.js";
 import { byPath } from "../common/order.js";
@@ -45,6 +45,15 @@ const immediate: RunSlot = (task) => task();
 
 /** A stage's turn: the check is free, restoring or running takes one of the `jobs` slots. */
 export async function runStage(stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: RunSlot = immediate): Promise<StageResult> {
+  try {
+    return await turn(stage, opts, ctx, slot);
+  } catch (e) {
+    if (e instanceof PathEscapeError) return { outcome: "failed", failure: { kind: "outside-project", path: e.path, target: e.target } };
+    throw e;
+  }
+}
+
+async function turn(stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: RunSlot): Promise<StageResult> {
   if (stage.frozen && !opts.forced) return { outcome: "frozen" };
   const obs = await observe(stage, ctx.hasher, ctx.expandGlob);
   const input = { stage, forced: opts.forced, useRunCache: opts.useRunCache, obs, recorded: ctx.lock.get(stage.name) };
@@ -108,6 +117,9 @@ async function run(stage: Stage, d: Extract<Decision, { kind: "run" }>, ctx: Exe
 
   const outs = new Map<string, HashInfo>();
   for (const out of stage.outs) {
+    // The command may have made an out a symlink that leads out of the project: never collect it.
+    const target = await ctx.fs.escapes(out.path);
+    if (target !== null) return { outcome: "failed", failure: { kind: "outside-project", path: out.path, target } };
     const info = await ctx.hasher.hashPath(out.path);
     if (!info) return { outcome: "failed", failure: { kind: "missing-output", path: out.path } };
     outs.set(out.path, info);

@@ -1,6 +1,6 @@
 // The file-system effects the hasher needs, behind one small interface (STYLE practice 5) so unit
 // tests can count reads or run in memory; `nodeHashFs` is the real, default implementation.
-import { constants, promises as fsp, statSync } from "node:fs";
+import { constants, promises as fsp, realpathSync, statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { writeTextAtomic } from "../files/atomic-write.js";
 import { createDigestStream, digestBytes, type Digest } from "./xxh.js";
@@ -31,6 +31,8 @@ export interface HashFs {
   readText(abs: string): Promise<string | null>;
   /** Write via a temp file in the same folder then rename, creating the folder if needed. */
   writeTextAtomic(abs: string, text: string): Promise<void>;
+  /** Where a symlink really leads (realpath(3)); without it, symlinks are not checked. */
+  realpath?(abs: string): Promise<string>;
 }
 
 /** Read size per syscall; two such buffers per in-flight file (read one while hashing the other). */
@@ -127,4 +129,5 @@ export const nodeHashFs: HashFs = {
     }
   },
   writeTextAtomic,
+  realpath: async (abs) => realpathSync.native(abs),
 };

@@ -1,6 +1,6 @@
 // The hasher: content digests of workspace files and directories, backed by the stat cache so an
 // unchanged file costs one stat. Directory digests hash a canonical manifest (DVC's `.dir` object).
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { RelPath } from "../config/types.js";
 import { nodeHashFs, type FileStat, type HashFs } from "./fs.js";
 import { createLimiter, mapLimit } from "../common/limit.js";
@@ -84,9 +84,31 @@ export function dirInfo(manifest: Manifest): HashInfo {
 const STAT_CONCURRENCY = 64;
 const SMALL_FILE = 1 << 20;
 
+/**
+ * A symlink inside a directory being hashed leads out of the project: pipe neither follows it nor
+ * collects what it points to (a dep or out is confined to the project, symlinks included).
+ */
+export class PathEscapeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly target: string,
+  ) {
+    super(`'${path}' is a symlink out of the project (to ${target})`);
+    this.name = "PathEscapeError";
+  }
+}
+
 export function createHasher(opts: HasherOptions): Hasher {
   const fs = opts.fs ?? nodeHashFs;
   const { root } = opts;
+  let realRoot: Promise<string> | undefined;
+  /** Symlinks met while walking a directory must stay inside the project. */
+  const confine = async (rel: string): Promise<void> => {
+    if (fs.realpath === undefined) return;
+    realRoot ??= fs.realpath(root);
+    const [base, real] = await Promise.all([realRoot, fs.realpath(abs(rel)).catch(() => null)]);
+    if (real !== null && real !== base && !real.startsWith(`${base}${sep}`)) throw new PathEscapeError(rel, real);
+  };
   const bigLimit = createLimiter(opts.readConcurrency ?? 2);
   const smallLimit = createLimiter(opts.smallReadConcurrency ?? 8);
   let statePromise: Promise<StatCache> | undefined;
@@ -128,6 +150,7 @@ export function createHasher(opts: HasherOptions): Hasher {
         subdirs.push([rel, inDir]);
         return;
       }
+      if (e.kind === "symlink") await confine(rel);
       const st = await fs.stat(abs(rel));
       if (st?.isFile) out.push([inDir, st]);
       else if (st?.isDir) subdirs.push([rel, inDir]);

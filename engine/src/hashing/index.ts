@@ -4,6 +4,6 @@ export type { Digest, Fingerprint } from "./xxh.js";
 export { digestBytes, digestString, isDigest, isDirDigest } from "./xxh.js";
 export { canonicalJson, fingerprint } from "./canonical.js";
 export type { HashInfo, Manifest, ManifestEntry, HashedDir, Hasher, HasherOptions } from "./hasher.js";
-export { createHasher, manifestDigest, sortManifest, dirInfo, globInfo } from "./hasher.js";
+export { createHasher, manifestDigest, sortManifest, dirInfo, globInfo, PathEscapeError } from "./hasher.js";
 export type { HashFs, FileStat, DirEntry, EntryKind } from "./fs.js";
 export { nodeHashFs, digestFileNode } from "./fs.js";

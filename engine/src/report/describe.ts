@@ -14,6 +14,8 @@ export function describeFailure(f: StageFailure): string {
       return `missing output: ${f.path}`;
     case "missing-dep":
       return `dependency missing: ${f.path}`;
+    case "outside-project":
+      return `'${f.path}' leads out of the project (to ${f.target}); pipe neither follows nor saves it`;
     case "interrupted":
       return "interrupted";
     case "internal":

@@ -1,11 +1,13 @@
 // Opening a project: find its root, load and validate the pipeline, build the graph. Every problem
 // comes back as data (diagnostics with the sources they point into), never as a throw.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readMemo, writeMemo } from "../memo/text-memo.js";
 import type { Pipeline, RelPath, Stage } from "../config/types.js";
 import type { Diagnostic, Result } from "../diagnostics/types.js";
 import { buildGraph, type PipelineGraph } from "../graph/index.js";
+import { confinementDiagnostics } from "./confine.js";
+import { projectListing, splitRel, type Listing } from "./listing.js";
 import { findRoot } from "./root.js";
 
 /** A validated project: where it is, its pipeline and the graph built from it. */
@@ -65,40 +67,27 @@ export async function openProjectAt(root: string): Promise<Result<Project, Proje
   const configErrors = report.diagnostics.filter((d) => d.severity === "error");
   const pipeline = report.pipeline;
   if (pipeline === null) return { ok: false, error: { kind: "invalid", root, diagnostics: report.diagnostics, sources: sourcesOf(report.diagnostics, root) } };
-  const built = buildGraph(pipeline, { exists: listingExists(root) });
-  if (configErrors.length === 0 && built.ok) return { ok: true, value: { root, pipeline, graph: built.value } };
+  const listing = projectListing(root);
+  const built = buildGraph(pipeline, { exists: listingExists(listing) });
+  // Checked on every open (the memo only vouches for the texts): a symlink may appear any time.
+  const escapes = confinementDiagnostics(pipeline, listing);
+  if (configErrors.length === 0 && built.ok && escapes.length === 0) return { ok: true, value: { root, pipeline, graph: built.value } };
   // Report every problem at once: the graph checks ran on the stages that did validate. A dep
   // may look unproduced only because its producer was rejected, so `missing-dep` waits for a
   // pipeline without config errors.
   const graphErrors = built.ok ? [] : built.error.filter((d) => configErrors.length === 0 || d.code !== "missing-dep");
-  const all = [...report.diagnostics, ...graphErrors].sort(byLocation);
+  const all = [...report.diagnostics, ...graphErrors, ...escapes].sort(byLocation);
   return { ok: false, error: { kind: "invalid", root, diagnostics: all, sources: pipeline.sources } };
 }
 
 /**
- * Existence by folder listing: each folder holding raw deps is read once, instead of one
- * `existsSync` per dep (7,000 deps of a large pipeline live in a few dozen folders). A name that
- * is listed but is a dangling symlink counts as present here and is reported as `dep-missing`
- * when its stage's turn comes.
+ * Existence by folder listing (see ./listing.ts). A name that is listed but is a dangling symlink
+ * counts as present here and is reported as `dep-missing` when its stage's turn comes.
  */
-function listingExists(root: string): (p: RelPath) => boolean {
-  const listings = new Map<string, ReadonlySet<string> | null>();
-  const list = (dir: string): ReadonlySet<string> | null => {
-    let names = listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(join(root, dir)));
-      } catch {
-        names = null;
-      }
-      listings.set(dir, names);
-    }
-    return names;
-  };
+function listingExists(listing: Listing): (p: RelPath) => boolean {
   return (p) => {
-    const slash = p.lastIndexOf("/");
-    const names = list(slash < 0 ? "" : p.slice(0, slash));
-    return names !== null && names.has(slash < 0 ? p : p.slice(slash + 1));
+    const [dir, name] = splitRel(p);
+    return listing.folder(dir)?.has(name) ?? false;
   };
 }
 

@@ -2,7 +2,6 @@
 // stores, run the plan through the chosen executor with every event going to the caller's sink,
 // record the experiment, and leave the guard, the lock and the cache consistent whatever happens.
 // The CLI, `exp run`, `watch`, the UI and a cluster driver all run a repro through this.
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Result } from "../diagnostics/types.js";
 import { emitTo, newRunId, type EventSink } from "../events/index.js";
@@ -18,6 +17,7 @@ import type { Project } from "./project.js";
 import { takeReproGuard } from "./repro-guard.js";
 import { coversWholePipeline, writeStamp } from "./stamp.js";
 import { openStores, type StoresError } from "./stores.js";
+import { workspaceFs } from "./workspace-fs.js";
 
 export interface SessionRequest {
   readonly project: Project;
@@ -71,7 +71,7 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
       hasher: stores.hasher,
       cache: stores.cache,
       lock,
-      fs: { remove: (abs) => rm(abs, { recursive: true, force: true }) },
+      fs: workspaceFs(project.root),
       executor: req.executor ?? localExecutor(execaSpawner),
       now: Date.now,
       env: req.env,

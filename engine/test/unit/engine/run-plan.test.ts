@@ -46,7 +46,7 @@ function world(stages: Stage[], scripts: Record<string, Script>) {
       putRun: async (fp, e) => void runs.set(fp, e),
     },
     lock: { get: (n) => lock.get(n), set: async (n, e) => void lock.set(n, e) },
-    fs: { remove: async (abs) => void files.delete(abs.replace("/project/", "")) },
+    fs: { remove: async (abs) => void files.delete(abs.replace("/project/", "")), escapes: async () => null },
     executor: localExecutor(async (req) => {
       const name = req.env.PIPE_STAGE as string;
       ran.push(name);
