@@ -23,7 +23,7 @@ export type ProjectError =
   | { readonly kind: "invalid"; readonly root: string; readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string> };
 
 /** The memo name for a checked pipeline; the version makes a new engine re-validate. */
-const PIPELINE_MEMO = "pipeline-v1";
+const PIPELINE_MEMO = "pipeline-v2";
 
 interface PipelineMemo {
   readonly file: RelPath;
