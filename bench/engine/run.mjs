@@ -1,11 +1,14 @@
 // The engine's performance figures (see bench/README.md). Normally started by bench/engine/run.sh.
 //
-//   node bench/engine/run.mjs [--quick] [--runs N] [--fresh] [--only noop,hash,jobs] [--no-snakemake]
+//   node bench/engine/run.mjs [--quick] [--runs N] [--fresh] [--only noop,hash,restore,jobs] [--no-snakemake] [--compare DIR]
 //
 // 1. no-op `pipe repro` of a generated 1,000-stage / 10,000-file pipeline vs `snakemake -n` of the
 //    same workflow (plus a per-phase profile of the no-op);
 // 2. cold hashing throughput of a 1 GiB file through the engine's hasher;
-// 3. two independent 2-second stages with -j 2 (and -j 1 for contrast).
+// 3. restores of a deleted 256 MiB file and a 1,000-file folder, with the objects known verified
+//    and with every object read back;
+// 4. two independent 2-second stages with -j 2 (and -j 1 for contrast).
+// --compare DIR times another built checkout on the same projects (before/after in one run).
 import { spawnSync, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
@@ -19,14 +22,18 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     fresh: { type: "boolean", default: false },
     runs: { type: "string" },
-    only: { type: "string", default: "noop,hash,jobs" },
+    only: { type: "string", default: "noop,hash,restore,jobs" },
     "no-snakemake": { type: "boolean", default: false },
+    compare: { type: "string" },
     out: { type: "string" },
   },
 });
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = resolve(here, "../..");
 const PIPE = join(repo, "bin", "pipe.js");
+// --compare DIR: another built checkout of pipe (e.g. `git worktree add /tmp/pipe-before <rev>`),
+// timed on the same projects in the same run, so a change's cost is read off one table.
+const OTHER = values.compare === undefined ? null : join(resolve(values.compare), "bin", "pipe.js");
 const quick = values.quick;
 const runs = Number(values.runs ?? (quick ? 3 : 7));
 const only = new Set(values.only.split(","));
@@ -146,6 +153,15 @@ if (only.has("noop")) {
   const fullT = timeMany(process.execPath, [PIPE, "repro"], pipeDir, runs, 1, ["rm", "-f", ".cache/memo/fresh-v1.json"]);
   extras.pipeNoopFullCheck = fullT;
   row("same, stamp removed (full check)", "(contrast)", `${fmtS(fullT.median)} (min ${fmtS(fullT.min)}, cpu ${fmtS(fullT.cpu)})`, null);
+  if (OTHER !== null) {
+    timeOnce(process.execPath, [OTHER, "repro"], pipeDir); // its own memos and stamp
+    const otherT = timeMany(process.execPath, [OTHER, "repro"], pipeDir, runs);
+    const otherFull = timeMany(process.execPath, [OTHER, "repro"], pipeDir, runs, 1, ["rm", "-f", ".cache/memo/fresh-v1.json"]);
+    extras.compare = { dir: values.compare, noop: otherT, noopFullCheck: otherFull };
+    row(`  --compare ${values.compare}: no-op`, "(before)", `${fmtS(otherT.median)} (min ${fmtS(otherT.min)}, cpu ${fmtS(otherT.cpu)})`, null);
+    row(`  --compare ${values.compare}: full check`, "(before)", `${fmtS(otherFull.median)} (min ${fmtS(otherFull.min)}, cpu ${fmtS(otherFull.cpu)})`, null);
+    timeOnce(process.execPath, [PIPE, "repro"], pipeDir); // leave this build's stamp in place
+  }
   if (haveSnakemake) {
     const sc = timeOnce("snakemake", ["-n", "-c", "1"], smkDir);
     if (!/Nothing to be done/.test(sc.stdout + sc.stderr)) throw new Error(`snakemake -n would run jobs:\n${(sc.stdout + sc.stderr).slice(-800)}`);
@@ -187,7 +203,50 @@ if (only.has("hash")) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. Two independent 2 s stages
+// 3. Restores: a deleted big file and a deleted 1,000-file folder brought back from the cache.
+if (only.has("restore")) {
+  const dir = join(out, "restore");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const mb = quick ? 64 : 256;
+  writeFileSync(join(dir, "seed.txt"), "seed\n");
+  writeFileSync(
+    join(dir, "pipeline.yaml"),
+    [
+      "stages:",
+      "  big:",
+      `    cmd: head -c ${mb * 1024 * 1024} /dev/urandom > big.bin`,
+      "    deps: [seed.txt]",
+      "    outs: [big.bin]",
+      "  many:",
+      "    cmd: mkdir -p many && for i in $(seq 1 1000); do echo $i > many/$i.txt; done",
+      "    deps: [seed.txt]",
+      "    outs: [many]",
+      "",
+    ].join("\n"),
+  );
+  timeOnce(process.execPath, [PIPE, "repro"], dir);
+  const restoreOnce = (pipe, prep) => {
+    const r = timeMany(process.execPath, [pipe, "repro"], dir, quick ? 3 : 5, 1, prep);
+    const c = timeOnce(process.execPath, [pipe, "repro"], dir);
+    if (!/\b0 ran/.test(c.stderr)) throw new Error(`restore bench: expected nothing to run:\n${c.stderr}`);
+    return r;
+  };
+  log(`restores of a ${mb} MiB file and 1,000 small files ...`);
+  const known = restoreOnce(PIPE, ["rm", "-rf", "big.bin", "many"]);
+  const readBack = restoreOnce(PIPE, ["rm", "-rf", "big.bin", "many", ".cache/verified.json"]);
+  extras.restore = { mb, verifiedKnown: known, readBack };
+  row(`restore ${mb} MiB + 1,000 files, objects known verified`, "(no re-hash)", `${fmtS(known.median)} (cpu ${fmtS(known.cpu)})`, null);
+  row("same, every object read back (verified.json removed)", "(first restore)", `${fmtS(readBack.median)} (cpu ${fmtS(readBack.cpu)})`, null);
+  if (OTHER !== null) {
+    const other = restoreOnce(OTHER, ["rm", "-rf", "big.bin", "many"]);
+    extras.compare = { ...(extras.compare ?? {}), restore: other };
+    row(`  --compare ${values.compare}: restore`, "(before)", `${fmtS(other.median)} (cpu ${fmtS(other.cpu)})`, null);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Two independent 2 s stages
 if (only.has("jobs")) {
   const dir = join(out, "jobs");
   const yaml = ["stages:"];

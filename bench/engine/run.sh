@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pipe's engine benchmarks: no-op repro vs snakemake -n, cold hashing, -j 2 (see bench/README.md).
-#   bench/engine/run.sh [--quick] [--only noop,hash,jobs] [--runs N] [--fresh] [--no-build] [--no-snakemake]
+#   bench/engine/run.sh [--quick] [--only noop,hash,restore,jobs] [--runs N] [--fresh] [--no-build] [--no-snakemake] [--compare DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
