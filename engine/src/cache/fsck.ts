@@ -41,7 +41,7 @@ export function describeFinding(f: Finding): string {
     case "run-entry-gap":
       return `run-cache entry ${f.key}: ${f.path} needs object ${f.object}, which is missing or bad`;
     case "lock-gap":
-      return `pipeline.lock: ${f.path} of stage '${f.stage}' is not in the cache (object ${f.object}); 'pipe repro ${f.stage}' makes it again`;
+      return `pipeline.lock: ${f.path} of stage '${f.stage}' has no good copy in the cache (object ${f.object}); 'pipe repro ${f.stage}' makes it again`;
     default: {
       const never: never = f;
       throw new Error(`unknown finding ${JSON.stringify(never)}`);

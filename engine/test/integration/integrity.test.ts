@@ -121,7 +121,7 @@ describe("pipe cache verify", () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^object \w+: its bytes do not hash to its name$/m);
     expect(bad.stdout).toMatch(/run-cache entry \w+: other\.txt needs object \w+, which is missing or bad/);
-    expect(bad.stdout).toMatch(/pipeline\.lock: other\.txt of stage 'other' is not in the cache/);
+    expect(bad.stdout).toMatch(/pipeline\.lock: other\.txt of stage 'other' has no good copy in the cache/);
     const fixed = rig.pipe("cache", "verify", "--repair");
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toMatch(/^removed objects\/\w\w\/\w+$/m);
