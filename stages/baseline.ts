@@ -78,7 +78,8 @@ async function main(): Promise<void> {
     maxIter: cfg.maxIter,
     tol: cfg.tol,
     onIter: (i) => {
-      if (i.iter % 10 === 0) log(`iter ${i.iter}: loss ${i.loss.toFixed(5)}, max |grad| ${i.gradMax.toExponential(2)}, ${((performance.now() - t0) / 1000).toFixed(0)}s`);
+      if (i.iter % 10 === 0)
+        log(`iter ${i.iter}: loss ${i.loss.toFixed(5)}, max |grad| ${i.gradMax.toExponential(2)}, ${((performance.now() - t0) / 1000).toFixed(0)}s`);
     },
   });
   const trainTime = (performance.now() - t0) / 1000;

@@ -55,7 +55,7 @@ async function open(src: Source): Promise<{ body: Readable; size: number | undef
   if (!res.ok || res.body === null) throw new StageError(`cannot fetch ${src.url}: HTTP ${res.status} ${res.statusText}`);
   const len = Number(res.headers.get("content-length") ?? Number.NaN);
   // Node's web ReadableStream type differs nominally from the DOM one; the runtime object is fine.
-  const body = Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0]);
+  const body = Readable.fromWeb(res.body);
   return { body, size: Number.isFinite(len) && res.headers.get("content-encoding") === null ? len : undefined, name: src.url };
 }
 

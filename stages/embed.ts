@@ -56,7 +56,9 @@ export function checkEmbedParams(raw: Record<string, unknown>): EmbedParams {
 export function sampleRows(n: number, cap: number, seed: number): number[] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (cap <= 0 || cap >= n) return all;
-  return shuffleInPlace(all, mulberry32(seed)).slice(0, cap).sort((a, b) => a - b);
+  return shuffleInPlace(all, mulberry32(seed))
+    .slice(0, cap)
+    .sort((a, b) => a - b);
 }
 
 export async function main(): Promise<void> {

@@ -45,7 +45,15 @@ export function scoreProbabilities(yTrue: Int32Array, probs: Float32Array, nClas
   if (probs.length !== yTrue.length * nClasses) throw new StageError(`model gave ${probs.length} probabilities for ${yTrue.length} rows x ${nClasses} classes`);
   const predicted = argmaxRows(probs, nClasses);
   const s = summarize(yTrue, predicted, nClasses);
-  return { n: yTrue.length, accuracy: s.accuracy, macroF1: s.f1Macro, weightedF1: s.f1Weighted, topK: topKAccuracy(yTrue, probs, nClasses, k), perClass: s.perClass, predicted };
+  return {
+    n: yTrue.length,
+    accuracy: s.accuracy,
+    macroF1: s.f1Macro,
+    weightedF1: s.f1Weighted,
+    topK: topKAccuracy(yTrue, probs, nClasses, k),
+    perClass: s.perClass,
+    predicted,
+  };
 }
 
 /** The headline numbers of one model on one split (what metrics/eval.json keeps). */
@@ -102,9 +110,16 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 export function renderReport(ev: EvalJson, labels: readonly string[], perClass: Record<ModelName, Record<EvalSplit, Scores>>): string {
   const out: string[] = ["# Evaluation", ""];
   if (!ev.pretrained) {
-    out.push("> **The transformer's backbone is NOT pretrained** (random-init DistilBERT): its scores measure the", "> pipeline's plumbing, not DistilBERT's accuracy.", "");
+    out.push(
+      "> **The transformer's backbone is NOT pretrained** (random-init DistilBERT): its scores measure the",
+      "> pipeline's plumbing, not DistilBERT's accuracy.",
+      "",
+    );
   }
-  out.push(`Champion: **${ev.champion}** (best val macro-F1). Majority-class floor (always \`${ev.floor.class}\`): accuracy val ${pct(ev.floor.val.accuracy)}, test ${pct(ev.floor.test.accuracy)}; macro-F1 val ${pct(ev.floor.val.macro_f1)}, test ${pct(ev.floor.test.macro_f1)}.`, "");
+  out.push(
+    `Champion: **${ev.champion}** (best val macro-F1). Majority-class floor (always \`${ev.floor.class}\`): accuracy val ${pct(ev.floor.val.accuracy)}, test ${pct(ev.floor.test.accuracy)}; macro-F1 val ${pct(ev.floor.val.macro_f1)}, test ${pct(ev.floor.test.macro_f1)}.`,
+    "",
+  );
   out.push("| model | split | n | accuracy | macro-F1 | weighted-F1 | top-3 |", "|---|---|---:|---:|---:|---:|---:|");
   for (const m of MODEL_NAMES) {
     for (const s of EVAL_SPLITS) {
@@ -121,7 +136,9 @@ export function renderReport(ev: EvalJson, labels: readonly string[], perClass: 
       const bc = b[i];
       const dc = d[i];
       if (bc === undefined || dc === undefined) continue;
-      out.push(`| ${l} | ${bc.support} | ${pct(bc.precision)} | ${pct(bc.recall)} | ${pct(bc.f1)} | ${pct(dc.precision)} | ${pct(dc.recall)} | ${pct(dc.f1)} |`);
+      out.push(
+        `| ${l} | ${bc.support} | ${pct(bc.precision)} | ${pct(bc.recall)} | ${pct(bc.f1)} | ${pct(dc.precision)} | ${pct(dc.recall)} | ${pct(dc.f1)} |`,
+      );
     }
   }
   return `${out.join("\n")}\n`;
@@ -131,7 +148,8 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const params = readParamGroup<{ top_k?: unknown }>("evaluate");
   const topK = params.top_k ?? 3;
-  if (typeof topK !== "number" || !Number.isInteger(topK) || topK < 1) throw new StageError(`evaluate.top_k must be an integer >= 1, got ${JSON.stringify(topK)}`);
+  if (typeof topK !== "number" || !Number.isInteger(topK) || topK < 1)
+    throw new StageError(`evaluate.top_k must be an integer >= 1, got ${JSON.stringify(topK)}`);
   const labels = await readJson<string[]>(join(root, "data/processed/labels.json"));
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const meta = await readJson<EmbedMeta>(join(root, "data/embeddings/meta.json"));
@@ -155,7 +173,8 @@ async function main(): Promise<void> {
     });
     const raw = await readFile(join(root, `data/embeddings/${split}.f32`));
     const emb = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    if (emb.length !== papers.length * meta.dim) throw new StageError(`data/embeddings/${split}.f32 holds ${emb.length / meta.dim} rows, meta.json says ${papers.length}`);
+    if (emb.length !== papers.length * meta.dim)
+      throw new StageError(`data/embeddings/${split}.f32 holds ${emb.length / meta.dim} rows, meta.json says ${papers.length}`);
     const probs: Record<ModelName, Float32Array> = {
       baseline: await predictBaseline(join(root, "artifacts/baseline"), papers),
       distilbert: await predictHead(join(root, "artifacts/head"), emb, papers.length, meta.dim),

@@ -106,14 +106,16 @@ async function main(): Promise<void> {
         ...part,
         labels,
         files: await digestFiles(dir),
-        metrics: { ...((evalJson.models[model] as object | undefined) ?? {}), floor: evalJson.floor ?? null, champion: model === champion },
+        metrics: { ...(evalJson.models[model] ?? {}), floor: evalJson.floor ?? null, champion: model === champion },
         params,
         data_digest: data.sha256,
         lock_digest: lockDigest,
         created,
       };
       await writeJsonAtomic(join(dir, "card.json"), card);
-      process.stderr.write(`export: ${model}${model === champion ? " (champion)" : ""} -> ${dir === staging ? "artifacts/export" : `artifacts/export/${model}`} (${part.kind})\n`);
+      process.stderr.write(
+        `export: ${model}${model === champion ? " (champion)" : ""} -> ${dir === staging ? "artifacts/export" : `artifacts/export/${model}`} (${part.kind})\n`,
+      );
     }
     await rm(outDir, { recursive: true, force: true });
     await rename(staging, outDir);

@@ -78,7 +78,8 @@ function copyBackbone(srcDir: string, onnxPath: string, outDir: string): Record<
   mkdirSync(join(outDir, "onnx"), { recursive: true });
   for (const file of ["config.json", ...TOKENIZER_FILES]) {
     const from = join(srcDir, file);
-    if (existsSync(from)) writeFileSync(join(outDir, file), readFileSync(from)); // not copyFile: keep files writable
+    if (existsSync(from))
+      writeFileSync(join(outDir, file), readFileSync(from)); // not copyFile: keep files writable
     else if (file !== "vocab.txt") throw new StageError(`${srcDir}: missing ${file}`);
   }
   copyFileSync(onnxPath, join(outDir, "onnx", "model.onnx"));
@@ -143,7 +144,10 @@ export async function main(): Promise<void> {
 
   const local = resolve(root, params.name);
   const mirror = mirrorModelDir(params.name);
-  const candidates: [ModelSource, string | null][] = [["local", existsSync(local) ? local : null], ["mirror", mirror]];
+  const candidates: [ModelSource, string | null][] = [
+    ["local", existsSync(local) ? local : null],
+    ["mirror", mirror],
+  ];
   for (const [kind, dir] of candidates) {
     if (dir === null) {
       tried.push(`${kind}: not found`);

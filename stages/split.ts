@@ -131,14 +131,21 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const labels = Object.keys(trainCounts).filter((k) => (trainCounts[k] ?? 0) >= params.min_per_class).sort();
+  const labels = Object.keys(trainCounts)
+    .filter((k) => (trainCounts[k] ?? 0) >= params.min_per_class)
+    .sort();
   if (labels.length < 2) {
-    throw new StageError(`only ${labels.length} categor${labels.length === 1 ? "y has" : "ies have"} >= ${params.min_per_class} train papers; lower split.min_per_class or widen the train window`);
+    throw new StageError(
+      `only ${labels.length} categor${labels.length === 1 ? "y has" : "ies have"} >= ${params.min_per_class} train papers; lower split.min_per_class or widen the train window`,
+    );
   }
   const keep = new Set(labels);
 
   // Pass 2: filter each staging file to the kept labels, in the CSV's order.
-  const perSplit: Record<string, { rows: number; dropped_rare_class: number; class_counts: Counts; majority_class: string; majority_share: number; floor_share: number }> = {};
+  const perSplit: Record<
+    string,
+    { rows: number; dropped_rare_class: number; class_counts: Counts; majority_class: string; majority_share: number; floor_share: number }
+  > = {};
   const trainMajority = labels.reduce((best, l) => ((trainCounts[l] ?? 0) > (trainCounts[best] ?? 0) ? l : best), labels[0]!);
   for (const s of SPLITS) {
     const src = join(outDir, `.${s}.all.jsonl`);

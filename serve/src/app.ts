@@ -83,7 +83,8 @@ export function validationError(errs: readonly AjvError[], context: string): Htt
   const missing = typeof e.params.missingProperty === "string" ? e.params.missingProperty : undefined;
   const field = fieldPath(e.instancePath, e.keyword === "required" ? missing : undefined);
   const where = context === "querystring" ? `query parameter ${field}` : field;
-  if (context === "querystring") return new HttpError(400, "invalid-query", `${where} ${field === "k" ? "must be an integer from 1 to 9999" : (e.message ?? "is invalid")}`, field);
+  if (context === "querystring")
+    return new HttpError(400, "invalid-query", `${where} ${field === "k" ? "must be an integer from 1 to 9999" : (e.message ?? "is invalid")}`, field);
   switch (e.keyword) {
     case "required":
       return new HttpError(400, "missing-field", `${where} is required`, field);
@@ -240,7 +241,15 @@ export function buildApp(options: Partial<ServeOptions> = {}): ServeApp {
     const { card, loadMs, predictor } = model;
     return {
       ready: true,
-      model: { kind: predictor.kind, version: predictor.version, labels: predictor.labels.length, load_seconds: loadMs / 1000, data_digest: card.dataDigest, lock_digest: card.lockDigest, created: card.created },
+      model: {
+        kind: predictor.kind,
+        version: predictor.version,
+        labels: predictor.labels.length,
+        load_seconds: loadMs / 1000,
+        data_digest: card.dataDigest,
+        lock_digest: card.lockDigest,
+        created: card.created,
+      },
     };
   });
   app.get("/metrics", async (_req, reply) => {

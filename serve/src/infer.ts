@@ -100,7 +100,9 @@ async function single(args: InferArgs, m: LoadedModel): Promise<void> {
   const [probs] = await m.predictor.predict([{ title: args.title ?? "", summary: args.summary ?? "" }]);
   const ranked = topK(m.predictor.labels, probs as Float32Array, Math.min(args.top, m.predictor.labels.length));
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ category: ranked[0]?.category, confidence: ranked[0]?.probability, top_k: ranked, model_version: m.predictor.version })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ category: ranked[0]?.category, confidence: ranked[0]?.probability, top_k: ranked, model_version: m.predictor.version })}\n`,
+    );
     return;
   }
   const width = Math.max(8, ...ranked.map((r) => r.category.length));
@@ -115,7 +117,10 @@ async function batch(args: InferArgs, m: LoadedModel): Promise<void> {
   const outPath = args.output ?? "-";
   const outFormat = outPath === "-" ? "csv" : outputFormatOf(outPath);
   if (outFormat === null) throw new UsageError(`--output must end in .csv, .json or .jsonl: ${outPath}`);
-  const size = await stat(input).then((s) => s.size, () => 0);
+  const size = await stat(input).then(
+    (s) => s.size,
+    () => 0,
+  );
   const progress = createProgress("infer", { total: size, unit: "bytes" });
   const writer = await PredWriter.open(outPath, new PredFormatter(outFormat, m.predictor.labels));
   const start = performance.now();
@@ -181,7 +186,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -10,13 +10,34 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 export class ServeMetrics {
   readonly registry = new Registry();
   private readonly registers = [this.registry];
-  readonly requests = new Counter({ name: "http_requests_total", help: "HTTP requests answered, by route, method and status code.", labelNames: ["method", "route", "status"], registers: this.registers });
-  readonly latency = new Histogram({ name: "http_request_duration_seconds", help: "HTTP request latency in seconds, by route.", labelNames: ["route"], buckets: LATENCY_BUCKETS, registers: this.registers });
+  readonly requests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP requests answered, by route, method and status code.",
+    labelNames: ["method", "route", "status"],
+    registers: this.registers,
+  });
+  readonly latency = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request latency in seconds, by route.",
+    labelNames: ["route"],
+    buckets: LATENCY_BUCKETS,
+    registers: this.registers,
+  });
   readonly inFlight = new Gauge({ name: "http_requests_in_flight", help: "HTTP requests being handled now.", registers: this.registers });
   readonly modelLoad = new Gauge({ name: "model_load_seconds", help: "Time taken to load the model at startup, in seconds.", registers: this.registers });
-  readonly modelInfo = new Gauge({ name: "model_info", help: "The loaded model (always 1), labelled by kind and version.", labelNames: ["kind", "version"], registers: this.registers });
+  readonly modelInfo = new Gauge({
+    name: "model_info",
+    help: "The loaded model (always 1), labelled by kind and version.",
+    labelNames: ["kind", "version"],
+    registers: this.registers,
+  });
   readonly batchSize = new Histogram({ name: "model_batch_size", help: "Papers per model call.", buckets: BATCH_BUCKETS, registers: this.registers });
-  readonly inference = new Histogram({ name: "model_inference_duration_seconds", help: "Model call duration in seconds.", buckets: LATENCY_BUCKETS, registers: this.registers });
+  readonly inference = new Histogram({
+    name: "model_inference_duration_seconds",
+    help: "Model call duration in seconds.",
+    buckets: LATENCY_BUCKETS,
+    registers: this.registers,
+  });
   readonly inferenceErrors = new Counter({ name: "model_inference_errors_total", help: "Model calls that failed.", registers: this.registers });
   readonly queued = new Gauge({ name: "model_queue_papers", help: "Papers waiting for a model call.", registers: this.registers });
   readonly rss = new Gauge({

@@ -50,9 +50,25 @@ export function quantizeInt8(w: Float32Array, rows: number, cols: number, axis: 
   return { q, scale };
 }
 
-const int8Tensor = (name: string, q: Int8Array, dims: number[]): TensorProto => ({ name, dims, dataType: INT8, rawData: new Uint8Array(q.buffer, q.byteOffset, q.byteLength) });
-const floatTensor = (name: string, data: Float32Array, dims: number[]): TensorProto => ({ name, dims, dataType: DataType.FLOAT, rawData: littleEndianBytes(data) });
-const node = (opType: string, input: string[], output: string[], name: string, attribute: NodeProto["attribute"] = []): NodeProto => ({ opType, input, output, name, attribute });
+const int8Tensor = (name: string, q: Int8Array, dims: number[]): TensorProto => ({
+  name,
+  dims,
+  dataType: INT8,
+  rawData: new Uint8Array(q.buffer, q.byteOffset, q.byteLength),
+});
+const floatTensor = (name: string, data: Float32Array, dims: number[]): TensorProto => ({
+  name,
+  dims,
+  dataType: DataType.FLOAT,
+  rawData: littleEndianBytes(data),
+});
+const node = (opType: string, input: string[], output: string[], name: string, attribute: NodeProto["attribute"] = []): NodeProto => ({
+  opType,
+  input,
+  output,
+  name,
+  attribute,
+});
 /** An INT attribute (AttributeProto.type 2). */
 const intAttr = (name: string, i: number): NodeProto["attribute"][number] => ({ name, type: 2, i });
 
@@ -83,7 +99,11 @@ export function quantizeModel(bytes: Uint8Array, minElements = 4096): { bytes: U
     replaced.add(wName);
     if (n.opType === "MatMul") {
       const { q, scale } = quantizeInt8(w, rows, cols, 1);
-      added.push(int8Tensor(`${wName}_q`, q, [rows, cols]), floatTensor(`${wName}_scale`, scale, [cols]), int8Tensor(`${wName}_zp`, new Int8Array(cols), [cols]));
+      added.push(
+        int8Tensor(`${wName}_q`, q, [rows, cols]),
+        floatTensor(`${wName}_scale`, scale, [cols]),
+        int8Tensor(`${wName}_zp`, new Int8Array(cols), [cols]),
+      );
       nodes.push(node("DequantizeLinear", [`${wName}_q`, `${wName}_scale`, `${wName}_zp`], [`${wName}_dq`], `${n.name}_dq`, [intAttr("axis", 1)]));
       nodes.push({ ...n, input: n.input.map((x, i) => (i === 1 ? `${wName}_dq` : x)) });
       matmuls++;
@@ -121,7 +141,18 @@ export async function quantizeExport(src: string, dst: string): Promise<Quantize
     const data = await readFile(join(dst, e.name));
     files[e.name] = { sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
   }
-  const out: ExportCard = { ...card, files, quantization: { scheme: "int8-weight-only", matmuls: report.matmuls, gathers: report.gathers, source_model_sha256: createHash("sha256").update(await readFile(join(src, "model.onnx"))).digest("hex") } };
+  const out: ExportCard = {
+    ...card,
+    files,
+    quantization: {
+      scheme: "int8-weight-only",
+      matmuls: report.matmuls,
+      gathers: report.gathers,
+      source_model_sha256: createHash("sha256")
+        .update(await readFile(join(src, "model.onnx")))
+        .digest("hex"),
+    },
+  };
   await writeFile(join(dst, "card.json"), `${JSON.stringify(out, null, 2)}\n`);
   return report;
 }
@@ -133,7 +164,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.exit(2);
   }
   quantizeExport(values.model ?? "artifacts/export", values.out).then(
-    (r) => process.stdout.write(`quantized ${r.matmuls} MatMul and ${r.gathers} Gather weights: ${(r.bytesBefore / 2 ** 20).toFixed(1)} MiB -> ${(r.bytesAfter / 2 ** 20).toFixed(1)} MiB\n`),
+    (r) =>
+      process.stdout.write(
+        `quantized ${r.matmuls} MatMul and ${r.gathers} Gather weights: ${(r.bytesBefore / 2 ** 20).toFixed(1)} MiB -> ${(r.bytesAfter / 2 ** 20).toFixed(1)} MiB\n`,
+      ),
     (err: unknown) => {
       process.stderr.write(`quantize: ${(err as Error).message}\n`);
       process.exit(1);

@@ -90,7 +90,12 @@ export function openApiDocument(opts: { maxBatchItems: number; bodyLimit: number
       },
       "/health": { get: { summary: "Liveness", responses: { "200": { description: "The process is up" } } } },
       "/ready": { get: { summary: "Readiness: the model is loaded", responses: { "200": { description: "Ready" }, "503": { description: "Loading" } } } },
-      "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain; version=0.0.4", content: { "text/plain": { schema: { type: "string" } } } } } } },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics",
+          responses: { "200": { description: "text/plain; version=0.0.4", content: { "text/plain": { schema: { type: "string" } } } } },
+        },
+      },
       "/docs": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1 JSON" } } } },
     },
   };

@@ -75,7 +75,9 @@ export async function loadTransformerPredictor(dir: string, card: ModelCard, opt
     const out = await session.run(feeds, [EXPORT_OUTPUT]);
     const probs = out[EXPORT_OUTPUT];
     if (probs === undefined || !(probs.data instanceof Float32Array) || probs.data.length !== b.batch * nClasses) {
-      throw new Error(`model.onnx returned ${probs === undefined ? "no probabilities" : `probabilities of dims [${probs.dims.join(", ")}]`}, expected [${b.batch}, ${nClasses}]`);
+      throw new Error(
+        `model.onnx returned ${probs === undefined ? "no probabilities" : `probabilities of dims [${probs.dims.join(", ")}]`}, expected [${b.batch}, ${nClasses}]`,
+      );
     }
     const data = probs.data;
     return papers.map((_, i) => data.slice(i * nClasses, (i + 1) * nClasses));

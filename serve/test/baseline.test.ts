@@ -13,7 +13,11 @@ let dir: string;
 let model: string;
 let server: RunningServer;
 
-const paperFor = (label: (typeof TINY_LABELS)[number], i = 0) => ({ id: `${label}-${i}`, title: `On ${TINY_BASELINE_WORDS[label][0] ?? ""}`, summary: `We study ${TINY_BASELINE_WORDS[label].join(" and ")}.` });
+const paperFor = (label: (typeof TINY_LABELS)[number], i = 0) => ({
+  id: `${label}-${i}`,
+  title: `On ${TINY_BASELINE_WORDS[label][0] ?? ""}`,
+  summary: `We study ${TINY_BASELINE_WORDS[label].join(" and ")}.`,
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "pipe-baseline-"));
@@ -44,7 +48,11 @@ describe("baseline export over HTTP", () => {
       expect(a.confidence).toBeGreaterThan(0.5);
     });
     const batch = (await (
-      await fetch(`${server.url}/predict/batch?k=2`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ papers: papers.slice(0, 5) }) })
+      await fetch(`${server.url}/predict/batch?k=2`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ papers: papers.slice(0, 5) }),
+      })
     ).json()) as { predictions: { category: string; top_k: unknown[] }[] };
     expect(batch.predictions.map((p) => p.category)).toEqual([...TINY_LABELS]);
     expect(batch.predictions[0]?.top_k).toHaveLength(2);
@@ -70,7 +78,11 @@ describe("infer CLI on a baseline export", () => {
       o.mockRestore();
       e.mockRestore();
     }
-    const rows = readFileSync(join(dir, "out.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const rows = readFileSync(join(dir, "out.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
     expect(rows.map((r) => r[1])).toEqual([...TINY_LABELS]);
   });
 });

@@ -32,7 +32,10 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 function parseCsv(text: string): string[][] {
-  return text.trim().split("\n").map((l) => l.split(","));
+  return text
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
 }
 
 describeWithMirror("infer CLI", haveMirror, "models/distilbert-base-uncased/tokenizer.json", () => {
@@ -90,7 +93,10 @@ describeWithMirror("infer CLI", haveMirror, "models/distilbert-base-uncased/toke
     expect((await run("--model", model, "-i", join(dir, "in.json"), "-o", join(dir, "out.json"), "--batch-size", "3")).code).toBe(0);
     expect((await run("--model", model, "-i", join(dir, "in.jsonl"), "-o", join(dir, "out.jsonl"), "--batch-size", "1")).code).toBe(0);
     const a = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as { id: string; probabilities: Record<string, number> }[];
-    const b = readFileSync(join(dir, "out.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as (typeof a)[number]);
+    const b = readFileSync(join(dir, "out.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as (typeof a)[number]);
     expect(a.map((x) => x.id)).toEqual(papers.map((p) => p.id));
     a.forEach((x, i) => {
       for (const l of TINY_LABELS) expect(x.probabilities[l]).toBeCloseTo(b[i]?.probabilities[l] ?? NaN, 4);
@@ -99,7 +105,18 @@ describeWithMirror("infer CLI", haveMirror, "models/distilbert-base-uncased/toke
 
   it("reports malformed rows with their line numbers and skips them", async () => {
     const input = join(dir, "bad.jsonl");
-    writeFileSync(input, ['{"title":"a","summary":"b"}', "", "{not json", '{"title":"c"}', '{"title":"d","summary":"  "}', '{"title":5,"summary":"x"}', '{"title":"e","summary":"f"}'].join("\n"));
+    writeFileSync(
+      input,
+      [
+        '{"title":"a","summary":"b"}',
+        "",
+        "{not json",
+        '{"title":"c"}',
+        '{"title":"d","summary":"  "}',
+        '{"title":5,"summary":"x"}',
+        '{"title":"e","summary":"f"}',
+      ].join("\n"),
+    );
     const r = await run("--model", model, "--input", input, "--output", join(dir, "bad-out.csv"));
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/bad\.jsonl:3: invalid JSON/);

@@ -64,7 +64,10 @@ describe("graceful shutdown", () => {
     p.child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 100));
     // A new connection is refused (or told 503) while the in-flight one finishes.
-    const late = await fetch(`${p.url}/health`).then((r) => r.status, () => "refused");
+    const late = await fetch(`${p.url}/health`).then(
+      (r) => r.status,
+      () => "refused",
+    );
     expect([503, "refused"]).toContain(late);
     const res = await inFlight;
     expect(res.status).toBe(200);

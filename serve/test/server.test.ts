@@ -32,7 +32,14 @@ async function rig(opts: { delayMs?: number; until?: Promise<void>; timeoutMs?: 
   });
   const log = new PassThrough();
   const logs: string[] = [];
-  log.on("data", (chunk: Buffer) => logs.push(...chunk.toString("utf8").split("\n").filter((l) => l !== "")));
+  log.on("data", (chunk: Buffer) =>
+    logs.push(
+      ...chunk
+        .toString("utf8")
+        .split("\n")
+        .filter((l) => l !== ""),
+    ),
+  );
   let release = (): void => undefined;
   const gate = new Promise<void>((r) => (release = r));
   if (opts.deferLoad !== true) release();
@@ -144,7 +151,10 @@ describe("REST API", () => {
     expect(await post(`${url}/predict`, '{"title": "t", ')).toMatchObject({ status: 400, json: { error: "invalid-json", field: "body" } });
     expect(await post(`${url}/predict`, "")).toMatchObject({ status: 400, json: { error: "empty-body" } });
     expect(await post(`${url}/predict`, "title=t", { "content-type": "text/plain" })).toMatchObject({ status: 415, json: { error: "unsupported-media-type" } });
-    expect(await post(`${url}/predict`, { title: "t", summary: "x".repeat(5000) })).toMatchObject({ status: 413, json: { error: "body-too-large", field: "body" } });
+    expect(await post(`${url}/predict`, { title: "t", summary: "x".repeat(5000) })).toMatchObject({
+      status: 413,
+      json: { error: "body-too-large", field: "body" },
+    });
     expect(await post(`${url}/predict?k=0`, paper("t"))).toMatchObject({ status: 400, json: { field: "k" } });
     expect(await post(`${url}/predict?k=abc`, paper("t"))).toMatchObject({ status: 400, json: { field: "k" } });
     const nf = await fetch(`${url}/nope`);
@@ -183,7 +193,9 @@ describe("REST API", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();
     const line = (name: string) => text.split("\n").find((l) => l.startsWith(name));
-    expect(line('http_requests_total{method="POST",route="/predict",status="200"}')).toBe(`http_requests_total{method="POST",route="/predict",status="200"} ${before + 1}`);
+    expect(line('http_requests_total{method="POST",route="/predict",status="200"}')).toBe(
+      `http_requests_total{method="POST",route="/predict",status="200"} ${before + 1}`,
+    );
     expect(line('http_requests_total{method="POST",route="/predict",status="400"}')).toBeDefined();
     expect(line('http_request_duration_seconds_bucket{le="+Inf",route="/predict"}')).toBeDefined();
     expect(line("http_requests_in_flight ")).toBe("http_requests_in_flight 1"); // this request

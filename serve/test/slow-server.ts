@@ -4,9 +4,8 @@ import { handleSignals, startServer } from "../src/server.js";
 import { fakeModel, fakePredictor } from "./helpers.js";
 
 const delayMs = Number(process.argv[2] ?? "1000");
-const server = await startServer(
-  { host: "127.0.0.1", port: 0, shutdownGraceMs: 10_000, serve: { log: process.stdout } },
-  async () => fakeModel(fakePredictor({ delayMs })),
+const server = await startServer({ host: "127.0.0.1", port: 0, shutdownGraceMs: 10_000, serve: { log: process.stdout } }, async () =>
+  fakeModel(fakePredictor({ delayMs })),
 );
 handleSignals(server, 10_000);
 await server.ready;

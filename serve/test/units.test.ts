@@ -14,7 +14,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("DynamicBatcher", () => {
   it("groups items submitted together and answers each request with its own results", async () => {
     const calls: number[][] = [];
-    const b = new DynamicBatcher<number, number>(async (xs) => (calls.push(xs), xs.map((x) => x * 10)), { maxBatch: 8, windowMs: 5, timeoutMs: 1000, maxQueue: 100 });
+    const b = new DynamicBatcher<number, number>(async (xs) => (calls.push(xs), xs.map((x) => x * 10)), {
+      maxBatch: 8,
+      windowMs: 5,
+      timeoutMs: 1000,
+      maxQueue: 100,
+    });
     const out = await Promise.all([b.submit([1]), b.submit([2, 3]), b.submit([4])]);
     expect(out).toEqual([[10], [20, 30], [40]]);
     expect(calls).toEqual([[1, 2, 3, 4]]);
@@ -22,7 +27,12 @@ describe("DynamicBatcher", () => {
 
   it("caps batches at maxBatch and queues the rest behind the running call", async () => {
     const calls: number[] = [];
-    const b = new DynamicBatcher<number, number>(async (xs) => (calls.push(xs.length), await sleep(20), xs), { maxBatch: 3, windowMs: 0, timeoutMs: 1000, maxQueue: 100 });
+    const b = new DynamicBatcher<number, number>(async (xs) => (calls.push(xs.length), await sleep(20), xs), {
+      maxBatch: 3,
+      windowMs: 0,
+      timeoutMs: 1000,
+      maxQueue: 100,
+    });
     const first = b.submit([0]);
     const rest = Array.from({ length: 7 }, (_, i) => b.submit([i + 1]));
     expect(await Promise.all([first, ...rest])).toEqual(Array.from({ length: 8 }, (_, i) => [i]));
@@ -57,12 +67,23 @@ describe("metrics", () => {
     // prom-client writes series in the order they first appear (the hand-written renderer sorted them).
     c.inc({ route: "/a", status: "200" }, 2);
     c.inc({ route: "/b", status: "200" });
-    expect(await lines("reqs_total")).toEqual(["# HELP reqs_total Requests.", "# TYPE reqs_total counter", 'reqs_total{route="/a",status="200"} 2', 'reqs_total{route="/b",status="200"} 1']);
+    expect(await lines("reqs_total")).toEqual([
+      "# HELP reqs_total Requests.",
+      "# TYPE reqs_total counter",
+      'reqs_total{route="/a",status="200"} 2',
+      'reqs_total{route="/b",status="200"} 1',
+    ]);
     const h = new Histogram({ name: "lat_seconds", help: "Latency.", buckets: [0.1, 1], registers: [registry] });
     h.observe(0.05);
     h.observe(0.5);
     h.observe(3);
-    expect((await lines("lat_seconds")).slice(2)).toEqual(['lat_seconds_bucket{le="0.1"} 1', 'lat_seconds_bucket{le="1"} 2', 'lat_seconds_bucket{le="+Inf"} 3', "lat_seconds_sum 3.55", "lat_seconds_count 3"]);
+    expect((await lines("lat_seconds")).slice(2)).toEqual([
+      'lat_seconds_bucket{le="0.1"} 1',
+      'lat_seconds_bucket{le="1"} 2',
+      'lat_seconds_bucket{le="+Inf"} 3',
+      "lat_seconds_sum 3.55",
+      "lat_seconds_count 3",
+    ]);
   });
 
   it("exposes the server's metrics under the names the README lists, one registry per app", async () => {
@@ -109,7 +130,13 @@ describe("helpers", () => {
   });
 
   it("pads and truncates token rows like the embed stage", () => {
-    const b = padBatch([[101, 5, 102], [101, 102]], 0);
+    const b = padBatch(
+      [
+        [101, 5, 102],
+        [101, 102],
+      ],
+      0,
+    );
     expect(b).toMatchObject({ batch: 2, seq: 3 });
     expect(Array.from(b.inputIds, Number)).toEqual([101, 5, 102, 101, 102, 0]);
     expect(Array.from(b.attentionMask, Number)).toEqual([1, 1, 1, 1, 1, 0]);

@@ -24,21 +24,34 @@ function weights(model: ModelProto): Map<string, Float32Array> {
 
 /** Reference DistilBERT forward for one unpadded sequence: [len, dim]. */
 function reference(w: Map<string, Float32Array>, s: DistilBertSizes, ids: number[]): Float64Array[] {
-  const get = (n: string): Float32Array => w.get(n) ?? (() => { throw new Error(`missing ${n}`); })();
+  const get = (n: string): Float32Array =>
+    w.get(n) ??
+    (() => {
+      throw new Error(`missing ${n}`);
+    })();
   const D = s.dim;
   const ln = (x: number[], p: string): number[] => {
     const mean = x.reduce((a, b) => a + b, 0) / x.length;
     const v = x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length;
-    const g = get(`${p}.weight`), b = get(`${p}.bias`);
+    const g = get(`${p}.weight`),
+      b = get(`${p}.bias`);
     return x.map((xi, i) => ((xi - mean) / Math.sqrt(v + 1e-12)) * (g[i] as number) + (b[i] as number));
   };
   const lin = (x: number[], p: string, out: number): number[] => {
-    const W = get(`${p}.weight`), B = get(`${p}.bias`);
+    const W = get(`${p}.weight`),
+      B = get(`${p}.bias`);
     return Array.from({ length: out }, (_, o) => x.reduce((acc, xi, i) => acc + xi * (W[i * out + o] as number), B[o] as number));
   };
-  const we = get("embeddings.word_embeddings.weight"), pe = get("embeddings.position_embeddings.weight");
-  let x = ids.map((id, t) => ln(Array.from({ length: D }, (_, d) => (we[id * D + d] as number) + (pe[t * D + d] as number)), "embeddings.LayerNorm"));
-  const H = s.n_heads, dh = D / H;
+  const we = get("embeddings.word_embeddings.weight"),
+    pe = get("embeddings.position_embeddings.weight");
+  let x = ids.map((id, t) =>
+    ln(
+      Array.from({ length: D }, (_, d) => (we[id * D + d] as number) + (pe[t * D + d] as number)),
+      "embeddings.LayerNorm",
+    ),
+  );
+  const H = s.n_heads,
+    dh = D / H;
   for (let l = 0; l < s.n_layers; l++) {
     const p = `transformer.layer.${l}`;
     const q = x.map((r) => lin(r, `${p}.attention.q_lin`, D).map((v) => v / Math.sqrt(dh)));
@@ -51,14 +64,24 @@ function reference(w: Map<string, Float32Array>, s: DistilBertSizes, ids: number
         const m = Math.max(...sc);
         const e = sc.map((z) => Math.exp(z - m));
         const sum = e.reduce((a, b) => a + b, 0);
-        e.forEach((ei, u) => { for (let j = 0; j < dh; j++) out[h * dh + j]! += (ei / sum) * (v[u] as number[])[h * dh + j]!; });
+        e.forEach((ei, u) => {
+          for (let j = 0; j < dh; j++) out[h * dh + j]! += (ei / sum) * (v[u] as number[])[h * dh + j]!;
+        });
       }
       return out;
     });
-    x = x.map((r, t) => ln(lin(ctx[t] as number[], `${p}.attention.out_lin`, D).map((z, i) => z + r[i]!), `${p}.sa_layer_norm`));
+    x = x.map((r, t) =>
+      ln(
+        lin(ctx[t] as number[], `${p}.attention.out_lin`, D).map((z, i) => z + r[i]!),
+        `${p}.sa_layer_norm`,
+      ),
+    );
     x = x.map((r) => {
       const h1 = lin(r, `${p}.ffn.lin1`, s.hidden_dim).map((z) => 0.5 * z * (1 + erf(z / Math.SQRT2)));
-      return ln(lin(h1, `${p}.ffn.lin2`, D).map((z, i) => z + r[i]!), `${p}.output_layer_norm`);
+      return ln(
+        lin(h1, `${p}.ffn.lin2`, D).map((z, i) => z + r[i]!),
+        `${p}.output_layer_norm`,
+      );
     });
   }
   return x.map((r) => Float64Array.from(r));
@@ -67,7 +90,9 @@ function reference(w: Map<string, Float32Array>, s: DistilBertSizes, ids: number
 /** erf by its Taylor series (exact enough for the small |x| of a random-init model). */
 function erf(x: number): number {
   if (Math.abs(x) > 5) return Math.sign(x);
-  let sum = 0, term = x, n = 0;
+  let sum = 0,
+    term = x,
+    n = 0;
   while (Math.abs(term) > 1e-16 * Math.abs(sum) || n < 3) {
     sum += term / (2 * n + 1);
     n++;
@@ -80,8 +105,14 @@ function erf(x: number): number {
 async function run(bytes: Uint8Array, batch: number[][]): Promise<{ data: Float32Array; seq: number }> {
   const session = await ort.InferenceSession.create(bytes);
   const seq = Math.max(...batch.map((r) => r.length));
-  const ids = new BigInt64Array(batch.length * seq), mask = new BigInt64Array(batch.length * seq);
-  batch.forEach((r, i) => r.forEach((id, t) => { ids[i * seq + t] = BigInt(id); mask[i * seq + t] = 1n; }));
+  const ids = new BigInt64Array(batch.length * seq),
+    mask = new BigInt64Array(batch.length * seq);
+  batch.forEach((r, i) =>
+    r.forEach((id, t) => {
+      ids[i * seq + t] = BigInt(id);
+      mask[i * seq + t] = 1n;
+    }),
+  );
   const out = await session.run({
     input_ids: new ort.Tensor("int64", ids, [batch.length, seq]),
     attention_mask: new ort.Tensor("int64", mask, [batch.length, seq]),
@@ -99,7 +130,10 @@ describe("random-init DistilBERT", () => {
 
   it("matches a plain-JS forward pass and ignores padding", async () => {
     const w = weights(decodeModel(bytes));
-    const batch = [[1, 7, 9, 2], [1, 30, 2]];
+    const batch = [
+      [1, 7, 9, 2],
+      [1, 30, 2],
+    ];
     const { data, seq } = await run(bytes, batch);
     batch.forEach((ids, b) => {
       const ref = reference(w, SIZES, ids);

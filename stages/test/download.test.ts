@@ -13,7 +13,7 @@ const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
 const OUT = "data/raw/arxiv-papers.csv.gz";
 
 let dir: string;
-const body = gzipSync(Buffer.from("id,title,summary,published,primary_category,categories\n1,T,\"a, b\",2020-01-01,cs.CL,cs.CL\n"));
+const body = gzipSync(Buffer.from('id,title,summary,published,primary_category,categories\n1,T,"a, b",2020-01-01,cs.CL,cs.CL\n'));
 const sha = createHash("sha256").update(body).digest("hex");
 
 function project(params: string, env: Record<string, string> = {}): { code: number | null; stderr: string; root: string } {
@@ -60,7 +60,10 @@ describe("download stage", () => {
     const wrong = "0".repeat(64);
     const r = project(`download:\n  url: ${join(dir, "copy.csv.gz")}\n  sha256: "${wrong}"\n`);
     expect(r.code).toBe(1);
-    const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("download: checksum"));
+    const lines = r.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("download: checksum"));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`expected sha256 ${wrong}, got ${sha}`);
     expect(r.stderr).not.toMatch(/\n\s+at /);

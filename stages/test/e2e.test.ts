@@ -54,7 +54,7 @@ async function buildSlice(dest: string): Promise<{ sha256: string; rows: number 
 function deepMerge(base: Record<string, unknown>, over: Record<string, Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [group, values] of Object.entries(over)) {
-    out[group] = { ...((base[group] as Record<string, unknown> | undefined) ?? {}), ...values };
+    out[group] = { ...(base[group] ?? {}), ...values };
   }
   return out;
 }
@@ -142,30 +142,38 @@ describeWithMirror("e2e on a slice of the mirror", HAVE_MIRROR, "arxiv/arxiv-pap
     else console.warn(`e2e: kept ${roots.join(" ")}`);
   });
 
-  it.skipIf(ENGINE_BUILT)("runs the stage scripts in order (engine not built)", () => {
-    const root = makeProject(sliceSha, slicePath);
-    roots.push(root);
-    for (const s of STAGES) {
-      const r = run(root, [TSX, `stages/${s}.ts`]);
-      expect(r.code, `${s} failed:\n${r.out}`).toBe(0);
-      console.warn(`e2e: ${s} ${r.seconds.toFixed(1)}s`);
-    }
-    checkOutputs(root);
-  }, 600_000);
+  it.skipIf(ENGINE_BUILT)(
+    "runs the stage scripts in order (engine not built)",
+    () => {
+      const root = makeProject(sliceSha, slicePath);
+      roots.push(root);
+      for (const s of STAGES) {
+        const r = run(root, [TSX, `stages/${s}.ts`]);
+        expect(r.code, `${s} failed:\n${r.out}`).toBe(0);
+        console.warn(`e2e: ${s} ${r.seconds.toFixed(1)}s`);
+      }
+      checkOutputs(root);
+    },
+    600_000,
+  );
 
-  it.skipIf(!ENGINE_BUILT)("runs `pipe repro`, then a second repro runs nothing", () => {
-    const root = makeProject(sliceSha, slicePath);
-    roots.push(root);
-    const first = run(root, [PIPE, "repro"]);
-    expect(first.code, first.out).toBe(0);
-    console.warn(`e2e: first repro ${first.seconds.toFixed(1)}s`);
-    checkOutputs(root);
-    const before = OUTPUTS.map((f) => statSync(join(root, f)).mtimeMs);
-    const second = run(root, [PIPE, "repro"]);
-    expect(second.code, second.out).toBe(0);
-    const ran = /(\d+) ran\b/.exec(second.out);
-    expect(ran, `no "N ran" summary in:\n${second.out}`).not.toBeNull();
-    expect(Number(ran?.[1]), second.out).toBe(0);
-    expect(OUTPUTS.map((f) => statSync(join(root, f)).mtimeMs)).toEqual(before);
-  }, 600_000);
+  it.skipIf(!ENGINE_BUILT)(
+    "runs `pipe repro`, then a second repro runs nothing",
+    () => {
+      const root = makeProject(sliceSha, slicePath);
+      roots.push(root);
+      const first = run(root, [PIPE, "repro"]);
+      expect(first.code, first.out).toBe(0);
+      console.warn(`e2e: first repro ${first.seconds.toFixed(1)}s`);
+      checkOutputs(root);
+      const before = OUTPUTS.map((f) => statSync(join(root, f)).mtimeMs);
+      const second = run(root, [PIPE, "repro"]);
+      expect(second.code, second.out).toBe(0);
+      const ran = /(\d+) ran\b/.exec(second.out);
+      expect(ran, `no "N ran" summary in:\n${second.out}`).not.toBeNull();
+      expect(Number(ran?.[1]), second.out).toBe(0);
+      expect(OUTPUTS.map((f) => statSync(join(root, f)).mtimeMs)).toEqual(before);
+    },
+    600_000,
+  );
 });

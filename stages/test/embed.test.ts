@@ -151,7 +151,10 @@ describeWithMirror("model + embed stages", mirror !== null, "models/distilbert-b
 
     await exec(TSX, [join(REPO, "stages/embed.ts")], { env, cwd: root });
     const meta = JSON.parse(readFileSync(join(root, "data/embeddings/meta.json"), "utf8")) as {
-      dim: number; counts: Record<string, number>; rows: Record<string, number[]>; pretrained: boolean;
+      dim: number;
+      counts: Record<string, number>;
+      rows: Record<string, number[]>;
+      pretrained: boolean;
     };
     expect(meta).toMatchObject({ dim: 32, counts: { train: 7, val: 5, test: 3 }, pretrained: false });
     expect(meta.rows.train).toEqual(sampleRows(12, 7, 1));

@@ -24,15 +24,25 @@ function randomHead(inputDim: number, hidden: number, classes: number, seed: num
     activation,
   });
   return {
-    arch: "mlp", input_dim: inputDim, n_classes: classes, labels: Array.from({ length: classes }, (_, i) => `c${i}`),
-    layers: [layer(inputDim, hidden, "relu"), layer(hidden, classes, "none")], pretrained: false,
+    arch: "mlp",
+    input_dim: inputDim,
+    n_classes: classes,
+    labels: Array.from({ length: classes }, (_, i) => `c${i}`),
+    layers: [layer(inputDim, hidden, "relu"), layer(hidden, classes, "none")],
+    pretrained: false,
   };
 }
 
 function padded(batch: number[][]): Record<string, ort.Tensor> {
   const seq = Math.max(...batch.map((r) => r.length));
-  const ids = new BigInt64Array(batch.length * seq), mask = new BigInt64Array(batch.length * seq);
-  batch.forEach((r, i) => r.forEach((id, t) => { ids[i * seq + t] = BigInt(id); mask[i * seq + t] = 1n; }));
+  const ids = new BigInt64Array(batch.length * seq),
+    mask = new BigInt64Array(batch.length * seq);
+  batch.forEach((r, i) =>
+    r.forEach((id, t) => {
+      ids[i * seq + t] = BigInt(id);
+      mask[i * seq + t] = 1n;
+    }),
+  );
   return {
     input_ids: new ort.Tensor("int64", ids, [batch.length, seq]),
     attention_mask: new ort.Tensor("int64", mask, [batch.length, seq]),
@@ -45,7 +55,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("head helpers", () => {
   it("rejects a head whose shapes do not chain", () => {
     const head = randomHead(4, 3, 2, 1);
-    expect(headShapes(head)).toEqual([[4, 3], [3, 2]]);
+    expect(headShapes(head)).toEqual([
+      [4, 3],
+      [3, 2],
+    ]);
     expect(() => headShapes({ ...head, n_classes: 5 })).toThrow(/n_classes/);
     expect(() => headShapes({ ...head, input_dim: 5 })).toThrow(/layer 0/);
   });
@@ -82,7 +95,8 @@ describeWithMirror("export of the random-init backbone", mirror !== null, "model
 
 describe("export of a foreign backbone", () => {
   it("handles opset 11, a token_type_ids input and another output name", async () => {
-    const V = 10, D = 4;
+    const V = 10,
+      D = 4;
     const table = Float32Array.from({ length: V * D }, (_, i) => Math.sin(i));
     const types = Float32Array.from({ length: 2 * D }, (_, i) => (i < D ? 0.25 : -3));
     const g = new GraphBuilder();
@@ -99,7 +113,10 @@ describe("export of a foreign backbone", () => {
     const out = join(tmp, "foreign-export.onnx");
     buildExportGraph(backbone, head, out);
 
-    const batch = [[1, 2, 3], [4, 5]];
+    const batch = [
+      [1, 2, 3],
+      [4, 5],
+    ];
     const pooled = new Float32Array(batch.length * D);
     batch.forEach((row, r) => {
       for (let d = 0; d < D; d++) pooled[r * D + d] = row.reduce((a, id) => a + (table[id * D + d] as number) + 0.25, 0) / row.length;

@@ -30,7 +30,14 @@ function randomHead(seed: number): HeadJson {
     bias: Array.from({ length: o }, () => g() * 0.1),
     activation,
   });
-  return { arch: "mlp", input_dim: DIM, n_classes: LABELS.length, labels: LABELS, layers: [layer(DIM, 16, "relu"), layer(16, LABELS.length, "none")], pretrained: false };
+  return {
+    arch: "mlp",
+    input_dim: DIM,
+    n_classes: LABELS.length,
+    labels: LABELS,
+    layers: [layer(DIM, 16, "relu"), layer(16, LABELS.length, "none")],
+    pretrained: false,
+  };
 }
 
 describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-base-uncased", () => {
@@ -38,7 +45,13 @@ describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-ba
   const head = randomHead(7);
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "pipe-export-"));
-    writeRandomBackbone(join(root, "artifacts/backbone"), TOKENIZER_DIR as string, "distilbert-base-uncased", { dim: DIM, n_layers: 2, n_heads: 2, hidden_dim: 64 }, 3);
+    writeRandomBackbone(
+      join(root, "artifacts/backbone"),
+      TOKENIZER_DIR as string,
+      "distilbert-base-uncased",
+      { dim: DIM, n_layers: 2, n_heads: 2, hidden_dim: 64 },
+      3,
+    );
     const put = (rel: string, data: string | Uint8Array) => {
       mkdirSync(join(root, rel, ".."), { recursive: true });
       writeFileSync(join(root, rel), data);
@@ -50,7 +63,10 @@ describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-ba
     put("data/processed/labels.json", JSON.stringify(LABELS));
     put("data/raw/arxiv-papers.csv.gz", "not really gzip");
     const scores = { val: { accuracy: 0.5, macro_f1: 0.4 }, test: { accuracy: 0.45, macro_f1: 0.35 } };
-    put("metrics/eval.json", JSON.stringify({ champion: "distilbert", pretrained: false, floor: { val: 0.3, test: 0.3 }, models: { baseline: scores, distilbert: scores } }));
+    put(
+      "metrics/eval.json",
+      JSON.stringify({ champion: "distilbert", pretrained: false, floor: { val: 0.3, test: 0.3 }, models: { baseline: scores, distilbert: scores } }),
+    );
     put("params.yaml", "export:\n  both: true\nsplit:\n  min_per_class: 5\n");
     const r = spawnSync(process.execPath, [TSX, join(REPO, "stages/export.ts")], { cwd: root, env: { ...process.env, PIPE_ROOT: root }, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`export failed:\n${r.stderr}`);
@@ -59,7 +75,15 @@ describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-ba
 
   it("writes a complete card, and the other model under its own folder with export.both", () => {
     const card = JSON.parse(readFileSync(join(root, "artifacts/export/card.json"), "utf8")) as ExportCard;
-    expect(card).toMatchObject({ format: "pipe-export/1", kind: "transformer", name: "distilbert", labels: LABELS, pretrained: false, max_length: MAX_LENGTH, lock_digest: null });
+    expect(card).toMatchObject({
+      format: "pipe-export/1",
+      kind: "transformer",
+      name: "distilbert",
+      labels: LABELS,
+      pretrained: false,
+      max_length: MAX_LENGTH,
+      lock_digest: null,
+    });
     expect(Object.keys(card.files).sort()).toEqual(["config.json", "model.onnx", "tokenizer.json", "tokenizer_config.json", "vocab.txt"]);
     expect(card.data_digest).toMatch(/^[0-9a-f]{64}$/);
     expect(card.params).toEqual({ split: { min_per_class: 5 } });
@@ -77,7 +101,11 @@ describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-ba
 
   it("gives the pipeline's probabilities (embeddings + head) to 1e-4", async () => {
     const embedder = await loadEmbedder(join(root, "artifacts/backbone"), { maxLength: MAX_LENGTH, batchSize: 8 });
-    const texts = ["Attention is all you need", "A survey of graph neural networks for molecules and proteins, with a very long title that is truncated", "Speech"];
+    const texts = [
+      "Attention is all you need",
+      "A survey of graph neural networks for molecules and proteins, with a very long title that is truncated",
+      "Speech",
+    ];
     const ids = embedder.tokenize(texts);
     const pipeline = headForward(head, await embedder.embedTokens(ids), ids.length);
     await embedder.dispose();
@@ -85,10 +113,12 @@ describeWithMirror("export stage", TOKENIZER_DIR !== null, "models/distilbert-ba
     const seq = Math.max(...ids.map((r) => r.length));
     const inputIds = new BigInt64Array(ids.length * seq);
     const mask = new BigInt64Array(ids.length * seq);
-    ids.forEach((row, r) => row.forEach((id, t) => {
-      inputIds[r * seq + t] = BigInt(id);
-      mask[r * seq + t] = 1n;
-    }));
+    ids.forEach((row, r) =>
+      row.forEach((id, t) => {
+        inputIds[r * seq + t] = BigInt(id);
+        mask[r * seq + t] = 1n;
+      }),
+    );
     const session = await ort.InferenceSession.create(join(root, "artifacts/export/model.onnx"));
     const out = await session.run({
       input_ids: new ort.Tensor("int64", inputIds, [ids.length, seq]),

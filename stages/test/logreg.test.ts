@@ -67,10 +67,16 @@ describe("moreThuente", () => {
   // scipy's MINPACK-2 dcsrch with L-BFGS-B's xtol 0.1.
   const search = (phi: (a: number) => [number, number], step: number, ftol: number, gtol: number) => {
     const [f0, g0] = phi(0);
-    return moreThuente((a) => {
-      const [f, dg] = phi(a);
-      return { f, dg };
-    }, f0, g0, step, { ftol, gtol, xtol: 0.1, stepMax: 1e10, maxEvals: 20 });
+    return moreThuente(
+      (a) => {
+        const [f, dg] = phi(a);
+        return { f, dg };
+      },
+      f0,
+      g0,
+      step,
+      { ftol, gtol, xtol: 0.1, stepMax: 1e10, maxEvals: 20 },
+    );
   };
   const phi1 = (a: number): [number, number] => [-a / (a * a + 2), (a * a - 2) / (a * a + 2) ** 2];
   const phi2 = (a: number): [number, number] => [(a + 0.004) ** 5 - 2 * (a + 0.004) ** 4, 5 * (a + 0.004) ** 4 - 8 * (a + 0.004) ** 3];
@@ -142,7 +148,10 @@ describe("lbfgs", () => {
 describe("fitLogReg", () => {
   it("recovers class frequencies from the bias when rows carry no features", () => {
     const y = Int32Array.of(0, 0, 0, 1, 2, 2);
-    const x = csrFromRows(Array.from(y, () => ({ cols: [], vals: [] })), 2);
+    const x = csrFromRows(
+      Array.from(y, () => ({ cols: [], vals: [] })),
+      2,
+    );
     const fit = fitLogReg(x, y, 3, { C: 1, maxIter: 100, tol: 1e-10 });
     const p = predictProbaCsr(fit.model, x);
     expect(Array.from(p.subarray(0, 3))).toEqual([0.5, 1 / 6, 1 / 3].map((v) => expect.closeTo(v, 6)));
@@ -152,9 +161,18 @@ describe("fitLogReg", () => {
     // group g has feature g set; within-group label frequencies are the unpenalized optimum.
     const groups = [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2];
     const y = Int32Array.of(0, 0, 0, 1, 1, 1, 2, 0, 2, 2, 2, 2);
-    const x = csrFromRows(groups.map((g) => ({ cols: [g], vals: [1] })), 3);
+    const x = csrFromRows(
+      groups.map((g) => ({ cols: [g], vals: [1] })),
+      3,
+    );
     const fit = fitLogReg(x, y, 3, { C: 1e6, maxIter: 500, tol: 1e-9 });
-    const p = predictProbaCsr(fit.model, csrFromRows([0, 1, 2].map((g) => ({ cols: [g], vals: [1] })), 3));
+    const p = predictProbaCsr(
+      fit.model,
+      csrFromRows(
+        [0, 1, 2].map((g) => ({ cols: [g], vals: [1] })),
+        3,
+      ),
+    );
     const want = [0.75, 0.25, 0, 0, 2 / 3, 1 / 3, 0.2, 0, 0.8];
     expect(p).toHaveLength(want.length);
     Array.from(p).forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 2));

@@ -1,14 +1,6 @@
 // Metrics against hand-computed confusion matrices (sklearn's zero_division=0 conventions).
 import { describe, expect, it } from "vitest";
-import {
-  accuracy,
-  argmaxRows,
-  confusionMatrix,
-  majorityFloor,
-  perClassScores,
-  summarize,
-  topKAccuracy,
-} from "#common/metrics.js";
+import { accuracy, argmaxRows, confusionMatrix, majorityFloor, perClassScores, summarize, topKAccuracy } from "#common/metrics.js";
 
 describe("metrics", () => {
   // 3 classes; class 2 is never predicted.

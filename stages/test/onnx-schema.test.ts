@@ -15,7 +15,8 @@ function enumsOf(ns: protobuf.NamespaceBase): protobuf.Enum[] {
 }
 
 /** Whether a repeated field of this type may be packed (numbers, bools and enums; never strings, bytes, messages). */
-const packable = (f: protobuf.Field): boolean => f.resolvedType instanceof protobuf.Enum || (protobuf.types.packed as Record<string, unknown>)[f.type] !== undefined;
+const packable = (f: protobuf.Field): boolean =>
+  f.resolvedType instanceof protobuf.Enum || (protobuf.types.packed as Record<string, unknown>)[f.type] !== undefined;
 
 /** What decides a field's wire format and meaning. */
 function shape(f: protobuf.Field): Record<string, unknown> {

@@ -65,7 +65,10 @@ describe("pipeline.yaml deps", () => {
   it.each(scripted)("$name lists exactly the stages/ files it imports", ({ script, deps }) => {
     const loaded = [...closure(script)].sort();
     const covered = (f: string): boolean => deps.some((d) => f === d || f.startsWith(`${d}/`));
-    expect(loaded.filter((f) => !covered(f)), "imported but not a dep").toEqual([]);
+    expect(
+      loaded.filter((f) => !covered(f)),
+      "imported but not a dep",
+    ).toEqual([]);
     const stale = deps.filter((d) => d.startsWith("stages/") && !loaded.some((f) => f === d || f.startsWith(`${d}/`)));
     expect(stale, "a dep it does not import").toEqual([]);
   });
@@ -76,7 +79,10 @@ describe("serve/src", () => {
     const files = readdirSync(join(REPO, "serve/src")).filter((f) => f.endsWith(".ts"));
     expect(files.length).toBeGreaterThan(0);
     const reaching = files.flatMap((f) =>
-      [...readFileSync(join(REPO, "serve/src", f), "utf8").matchAll(SPECIFIER)].map((m) => m[1] as string).filter((s) => s.startsWith("../")).map((s) => `${f}: ${s}`),
+      [...readFileSync(join(REPO, "serve/src", f), "utf8").matchAll(SPECIFIER)]
+        .map((m) => m[1] as string)
+        .filter((s) => s.startsWith("../"))
+        .map((s) => `${f}: ${s}`),
     );
     expect(reaching).toEqual([]);
   });

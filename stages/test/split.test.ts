@@ -26,14 +26,20 @@ function runSplit(rows: string[][], params = PARAMS): { code: number | null; std
   mkdirSync(join(root, "data/raw"), { recursive: true });
   const text = ["id,title,summary,published,primary_category,categories", ...rows.map((r) => r.map(csvField).join(","))].join("\n") + "\n";
   writeFileSync(join(root, "data/raw/arxiv-papers.csv.gz"), gzipSync(text));
-  const p = Object.entries(params).map(([k, v]) => `  ${k}: ${typeof v === "string" ? `"${v}"` : v}`).join("\n");
+  const p = Object.entries(params)
+    .map(([k, v]) => `  ${k}: ${typeof v === "string" ? `"${v}"` : v}`)
+    .join("\n");
   writeFileSync(join(root, "params.yaml"), `split:\n${p}\n`);
   const r = spawnSync(process.execPath, [TSX, join(REPO, "stages/split.ts")], { cwd: root, env: { ...process.env, PIPE_ROOT: root }, encoding: "utf8" });
   return { code: r.status, stderr: r.stderr, root };
 }
 
 function readSplit(root: string, s: string): Paper[] {
-  return readFileSync(join(root, `data/processed/${s}.jsonl`), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Paper);
+  return readFileSync(join(root, `data/processed/${s}.jsonl`), "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Paper);
 }
 
 describe("split params", () => {
@@ -60,7 +66,7 @@ describe("split params", () => {
 
 describe("split stage", () => {
   const rows: string[][] = [
-    ["a1", "Title one", "Line one,\nline \"two\"", "2020-01-01", "cs.CL", "cs.CL"],
+    ["a1", "Title one", 'Line one,\nline "two"', "2020-01-01", "cs.CL", "cs.CL"],
     ["a2", "Title two", "plain", "2021-05-05", "cs.CL", "cs.CL"],
     ["a2", "Duplicate", "dup", "2021-05-06", "cs.CL", "cs.CL"],
     ["a3", "", "", "2021-06-01", "cs.CL", "cs.CL"],

@@ -27,8 +27,7 @@ describe("numpyArgsort", () => {
   it("places ties as numpy's introsort does", () => {
     const counts = [3, 1, 2, 2, 5, 1, 1, 2, 3, 3, 1, 2, 2, 2, 1, 4, 1, 1, 2, 3, 3, 2, 1, 1, 2, 2, 1, 1, 3, 2, 1, 2, 1, 2, 2, 1, 1, 2, 1, 2];
     expect(Array.from(numpyArgsort(Float64Array.from(counts, (c) => -c)))).toEqual([
-      4, 15, 0, 28, 20, 9, 8, 19, 39, 25, 24, 7, 31, 21, 2, 18, 33, 3, 13, 12, 11, 37, 34, 29, 30, 32, 35, 36, 6, 27, 26, 22,
-      38, 17, 16, 14, 10, 5, 1, 23,
+      4, 15, 0, 28, 20, 9, 8, 19, 39, 25, 24, 7, 31, 21, 2, 18, 33, 3, 13, 12, 11, 37, 34, 29, 30, 32, 35, 36, 6, 27, 26, 22, 38, 17, 16, 14, 10, 5, 1, 23,
     ]);
     // up to 16 elements: insertion sort, stable
     expect(Array.from(numpyArgsort(Float64Array.of(2, 1, 2, 1)))).toEqual([1, 3, 0, 2]);
@@ -75,7 +74,9 @@ describe("fitTfidf", () => {
     const row = normalize([(1 + Math.log(3)) * idfA, idfB, 0]);
     expect(vocab.terms).toEqual(["aa", "bb", "cc"]);
     expect(csrToDense(matrix)).toHaveLength(2 * 3);
-    Array.from(csrToDense(matrix)).slice(0, 3).forEach((v, i) => expect(v).toBeCloseTo(row[i] as number, 6));
+    Array.from(csrToDense(matrix))
+      .slice(0, 3)
+      .forEach((v, i) => expect(v).toBeCloseTo(row[i] as number, 6));
   });
 
   it("transforms new documents like the training ones, ignoring unknown terms", () => {
@@ -84,9 +85,7 @@ describe("fitTfidf", () => {
     const again = transformTfidf(vocab, [...docs, "zebra cat"]);
     expect(Array.from(csrToDense(again)).slice(0, matrix.nRows * matrix.nCols)).toEqual(Array.from(csrToDense(matrix)));
     const rebuilt = makeVocab(cfg, vocab.terms, vocab.idf);
-    expect(Array.from(csrToDense(transformTfidf(rebuilt, ["zebra cat"])))).toEqual(
-      Array.from(csrToDense(again)).slice(matrix.nRows * matrix.nCols),
-    );
+    expect(Array.from(csrToDense(transformTfidf(rebuilt, ["zebra cat"])))).toEqual(Array.from(csrToDense(again)).slice(matrix.nRows * matrix.nCols));
   });
 
   it("finds a bigram even when one of its words was cut by max_features", () => {

@@ -28,8 +28,14 @@ export function rowResiduals(
     let c = 0;
     for (; c + 8 <= k; c += 8) {
       const b = bOff + c;
-      let z0 = params[b] as number, z1 = params[b + 1] as number, z2 = params[b + 2] as number, z3 = params[b + 3] as number;
-      let z4 = params[b + 4] as number, z5 = params[b + 5] as number, z6 = params[b + 6] as number, z7 = params[b + 7] as number;
+      let z0 = params[b] as number,
+        z1 = params[b + 1] as number,
+        z2 = params[b + 2] as number,
+        z3 = params[b + 3] as number;
+      let z4 = params[b + 4] as number,
+        z5 = params[b + 5] as number,
+        z6 = params[b + 6] as number,
+        z7 = params[b + 7] as number;
       for (let p = start; p < end; p++) {
         const v = data[p] as number;
         const w = (indices[p] as number) * k + c;
@@ -108,7 +114,14 @@ export function featureGradient(
     const w = j * k;
     let c = 0;
     for (; c + 8 <= k; c += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0,
+        a4 = 0,
+        a5 = 0,
+        a6 = 0,
+        a7 = 0;
       for (let p = start; p < end; p++) {
         const v = data[p] as number;
         const r = (indices[p] as number) * k + c;

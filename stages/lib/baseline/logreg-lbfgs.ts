@@ -146,7 +146,16 @@ interface UpdateDots {
  * with the kept pairs follow without touching the vectors: s·s_j = step·(dir·s_j), and
  * y·s_j = gNew·s_j - g·s_j (likewise with y_j).
  */
-function updatePass(step: number, dir: Float64Array, d: Direction, g: Float64Array, gNew: Float64Array, sNew: Float64Array, yNew: Float64Array, h: History): UpdateDots {
+function updatePass(
+  step: number,
+  dir: Float64Array,
+  d: Direction,
+  g: Float64Array,
+  gNew: Float64Array,
+  sNew: Float64Array,
+  yNew: Float64Array,
+  h: History,
+): UpdateDots {
   const m = h.s.length;
   const gS = new Float64Array(m);
   const gY = new Float64Array(m);

@@ -155,7 +155,7 @@ export function makeEvaluator(x: Csr, y: Int32Array, k: number, C: number, threa
       params,
       grad,
       ...s,
-      control: control.buffer as SharedArrayBuffer,
+      control: control.buffer,
       port: ch.port2,
     };
     workers.push(new Worker(source, { eval: true, workerData: data, transferList: [ch.port2] }));
@@ -172,7 +172,8 @@ export function makeEvaluator(x: Csr, y: Int32Array, k: number, C: number, threa
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (done >= workers.length || Atomics.load(control, CONTROL.failed) !== 0) break;
-      if (Atomics.wait(control, CONTROL.done, done, PHASE_TIMEOUT_MS) === "timed-out") throw new Error("logistic regression: a worker thread stopped answering");
+      if (Atomics.wait(control, CONTROL.done, done, PHASE_TIMEOUT_MS) === "timed-out")
+        throw new Error("logistic regression: a worker thread stopped answering");
     }
     if (Atomics.load(control, CONTROL.failed) !== 0) {
       const why = channels.map((c) => receiveMessageOnPort(c.port1)?.message as string | undefined).find((m) => m !== undefined);

@@ -44,14 +44,7 @@ export interface FitResult {
  * `params` is W feature-major `[nFeatures × k]` then the k biases (unpenalized); `grad` is written.
  * One evaluation on this thread (tests, benchmarks); `fitLogReg` keeps its evaluator across passes.
  */
-export function lossAndGrad(
-  x: Csr,
-  y: Int32Array,
-  k: number,
-  C: number,
-  params: Float64Array,
-  grad: Float64Array,
-): number {
+export function lossAndGrad(x: Csr, y: Int32Array, k: number, C: number, params: Float64Array, grad: Float64Array): number {
   return makeEvaluator(x, y, k, C, 1).fg(params, grad);
 }
 
@@ -126,4 +119,3 @@ export function predictProbaCsr(model: LogRegModel, x: Csr): Float32Array {
   }
   return out;
 }
-

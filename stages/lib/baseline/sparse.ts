@@ -3,10 +3,7 @@
 import type { Csr } from "#model-contract/csr.js";
 
 /** Builds a CSR matrix from per-row (column, value) lists; columns need not be sorted. */
-export function csrFromRows(
-  rows: ReadonlyArray<{ readonly cols: ArrayLike<number>; readonly vals: ArrayLike<number> }>,
-  nCols: number,
-): Csr {
+export function csrFromRows(rows: ReadonlyArray<{ readonly cols: ArrayLike<number>; readonly vals: ArrayLike<number> }>, nCols: number): Csr {
   let nnz = 0;
   for (const r of rows) nnz += r.cols.length;
   const indptr = new Int32Array(rows.length + 1);
@@ -70,8 +67,8 @@ export function csrSelectRows(m: Csr, rows: ArrayLike<number>): Csr {
     const i = rows[r] as number;
     const start = m.indptr[i] as number;
     const end = m.indptr[i + 1] as number;
-    indices.set(m.indices.subarray(start, end), indptr[r] as number);
-    data.set(m.data.subarray(start, end), indptr[r] as number);
+    indices.set(m.indices.subarray(start, end), indptr[r]);
+    data.set(m.data.subarray(start, end), indptr[r]);
   }
   return { nRows: rows.length, nCols: m.nCols, indptr, indices, data };
 }

@@ -51,7 +51,9 @@ export function fitTfidf(docs: readonly string[], config: TfidfConfig): { vocab:
   kept.sort((a, b) => compareCodePoints(names[a] as string, names[b] as string));
   const max = config.maxFeatures;
   if (max !== null && kept.length > max) {
-    const top = numpyArgsort(Float64Array.from(kept, (id) => -(total[id] as number))).subarray(0, max).sort();
+    const top = numpyArgsort(Float64Array.from(kept, (id) => -(total[id] as number)))
+      .subarray(0, max)
+      .sort();
     kept = Array.from(top, (q) => kept[q] as number);
   }
   const colOf = new Int32Array(nNodes).fill(-1);

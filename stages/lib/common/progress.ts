@@ -32,7 +32,9 @@ function fmt(n: number, unit: ProgressUnit): string {
 function fmtSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
   if (s < 60) return `${s.toFixed(0)}s`;
-  return `${Math.floor(s / 60)}m${Math.round(s % 60).toString().padStart(2, "0")}s`;
+  return `${Math.floor(s / 60)}m${Math.round(s % 60)
+    .toString()
+    .padStart(2, "0")}s`;
 }
 
 /** Renders one progress line (pure, for tests). */

@@ -59,13 +59,7 @@ function transpose(weights: Float32Array, k: number, d: number): Float32Array {
   return wt;
 }
 
-export function makeBaselineModel(
-  labels: readonly string[],
-  vocab: TfidfVocab,
-  C: number,
-  weights: Float32Array,
-  bias: Float32Array,
-): BaselineModel {
+export function makeBaselineModel(labels: readonly string[], vocab: TfidfVocab, C: number, weights: Float32Array, bias: Float32Array): BaselineModel {
   const k = labels.length;
   const d = vocab.terms.length;
   if (weights.length !== k * d || bias.length !== k) {

@@ -26,7 +26,6 @@ export interface TfidfVocab {
 // Python's `\w` (str.isalnum() or '_'): letters and numbers of any script, and the underscore.
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
 
-
 /** Lowercased word tokens of at least two characters. */
 export function tokenize(text: string): string[] {
   return text.toLowerCase().match(TOKEN) ?? [];

@@ -96,7 +96,7 @@ interface Added {
 function splitAddedTokens(text: string, addedByLength: readonly Added[]): (string | Added)[] {
   const out: (string | Added)[] = [];
   let start = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const t = addedByLength.length === 0 ? undefined : addedByLength.find((a) => text.startsWith(a.content, i));
     if (t === undefined) {
       i++;
@@ -228,20 +228,24 @@ function checkSupported(json: TokenizerJson, config: TokenizerConfig): { cls: nu
   const m = json.model;
   const untypedWordPiece = m !== undefined && m.type === undefined && "continuing_subword_prefix" in m && "unk_token" in m && !("merges" in m);
   if (m?.vocab === undefined || Array.isArray(m.vocab) || (m.type !== "WordPiece" && !untypedWordPiece)) unsupported(`model ${m?.type ?? "of unknown type"}`);
-  if (config.remove_space === true || config.do_lowercase_and_remove_accent === true) unsupported("tokenizer_config remove_space/do_lowercase_and_remove_accent");
+  if (config.remove_space === true || config.do_lowercase_and_remove_accent === true)
+    unsupported("tokenizer_config remove_space/do_lowercase_and_remove_accent");
   // Added tokens must be printable ASCII starting with punctuation (matched where the fast path meets
   // punctuation) and impossible to produce by normalizing (no upper-case letter survives lower-casing),
   // so normalized sections never need checking against them.
   for (const t of json.added_tokens ?? []) {
-    const ok = /^[!-\/:-@[-`{-~][!-~]*$/.test(t.content) && /[A-Z]/.test(t.content);
+    const ok = /^[!-/:-@[-`{-~][!-~]*$/.test(t.content) && /[A-Z]/.test(t.content);
     if (t.lstrip === true || t.rstrip === true || t.normalized === true || !ok) {
       unsupported(`added token ${JSON.stringify(t.content)}`);
     }
   }
   const p = json.post_processor;
-  const single = p?.type === "TemplateProcessing" ? p.single ?? [] : [];
-  const names = single.map((s) => ("SpecialToken" in s && s.SpecialToken !== undefined ? s.SpecialToken.id : "Sequence" in s && s.Sequence !== undefined ? `$${s.Sequence.id}` : "?"));
-  const idOf = (name: string | undefined): number | undefined => (name === undefined ? undefined : p?.special_tokens?.[name]?.ids.length === 1 ? p.special_tokens[name].ids[0] : undefined);
+  const single = p?.type === "TemplateProcessing" ? (p.single ?? []) : [];
+  const names = single.map((s) =>
+    "SpecialToken" in s && s.SpecialToken !== undefined ? s.SpecialToken.id : "Sequence" in s && s.Sequence !== undefined ? `$${s.Sequence.id}` : "?",
+  );
+  const idOf = (name: string | undefined): number | undefined =>
+    name === undefined ? undefined : p?.special_tokens?.[name]?.ids.length === 1 ? p.special_tokens[name].ids[0] : undefined;
   const cls = idOf(names[0]);
   const sep = idOf(names[2]);
   if (names.length !== 3 || names[1] !== "$A" || cls === undefined || sep === undefined) unsupported("post_processor is not [CLS] $A [SEP]");
@@ -272,7 +276,7 @@ export function createWordPiece(json: TokenizerJson, config: TokenizerConfig = {
   const addedFirst = new Uint8Array(128);
   for (const t of added) addedFirst[t.content.charCodeAt(0)] = 1;
   // transformers.js's pad_token_id (pad_token, else eos_token), else "[PAD]" as serving always did.
-  const special = (t: TokenizerConfig["pad_token"]): string | undefined => (typeof t === "string" ? t : t?.content ?? undefined);
+  const special = (t: TokenizerConfig["pad_token"]): string | undefined => (typeof t === "string" ? t : (t?.content ?? undefined));
   const padName = special(config.pad_token) || special(config.eos_token);
   const padId = (padName ? vocab.get(padName) : undefined) ?? vocab.get("[PAD]") ?? 0;
 
@@ -289,7 +293,7 @@ export function createWordPiece(json: TokenizerJson, config: TokenizerConfig = {
     }
     const chars = bounds.length - 1;
     const ids: number[] = [];
-    for (let start = 0; start < chars; ) {
+    for (let start = 0; start < chars;) {
       let found: number | undefined;
       let end = Math.min(chars, start + maxPiece);
       for (; end > start; end--) {
@@ -329,7 +333,7 @@ export function createWordPiece(json: TokenizerJson, config: TokenizerConfig = {
   /** A long chunk (CJK text, say) segment by segment; false once `out` is past `limit`. */
   const longChunk = (chunk: string, out: number[], limit: number): boolean => {
     SEGMENT_END.lastIndex = 0;
-    for (let start = 0; start < chunk.length && out.length <= limit; ) {
+    for (let start = 0; start < chunk.length && out.length <= limit;) {
       const end = SEGMENT_END.exec(chunk) === null ? chunk.length : SEGMENT_END.lastIndex;
       pushAll(out, generalChunk(chunk.slice(start, end)));
       start = end;

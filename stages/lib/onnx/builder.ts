@@ -59,13 +59,8 @@ export function valueInfo(name: string, elemType: DataTypeId, shape: Dim[]): Val
   };
 }
 
-export function tensor(
-  name: string,
-  data: Float32Array | BigInt64Array | Int32Array,
-  dims: number[],
-): TensorProto {
-  const dataType =
-    data instanceof Float32Array ? DataType.FLOAT : data instanceof Int32Array ? DataType.INT32 : DataType.INT64;
+export function tensor(name: string, data: Float32Array | BigInt64Array | Int32Array, dims: number[]): TensorProto {
+  const dataType = data instanceof Float32Array ? DataType.FLOAT : data instanceof Int32Array ? DataType.INT32 : DataType.INT64;
   const count = dims.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new Error(`tensor ${name}: dims ${dims.join("x")} != ${data.length} values`);
   return { name, dims, dataType, rawData: littleEndianBytes(data) };
@@ -113,15 +108,9 @@ export class GraphBuilder {
   }
 
   /** Adds a node with `outputs` outputs (or the given output names) and returns their names. */
-  node(
-    opType: string,
-    inputs: string[],
-    attrs: Record<string, AttrValue> = {},
-    outputs: number | string[] = 1,
-  ): string[] {
+  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs: number | string[] = 1): string[] {
     const name = this.fresh(opType);
-    const outNames =
-      typeof outputs === "number" ? Array.from({ length: outputs }, (_, i) => `${name}_out${i}`) : outputs;
+    const outNames = typeof outputs === "number" ? Array.from({ length: outputs }, (_, i) => `${name}_out${i}`) : outputs;
     const attribute = Object.keys(attrs)
       .sort()
       .map((key) => toAttribute(key, attrs[key] as AttrValue));

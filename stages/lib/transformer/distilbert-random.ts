@@ -77,10 +77,7 @@ export function buildRandomDistilBert(sizes: DistilBertSizes, opts: RandomInitOp
 
   // Additive attention bias [B, 1, 1, S]: 0 where attended, -1e9 at padding.
   const maskF = g.op("Cast", [mask], { to: int(DataType.FLOAT) });
-  const maskBias = g.op("Unsqueeze", [
-    g.op("Mul", [g.op("Sub", [g.constFloat([1]), maskF]), g.constFloat([MASK_NEG])]),
-    g.constInt64([1, 2]),
-  ]);
+  const maskBias = g.op("Unsqueeze", [g.op("Mul", [g.op("Sub", [g.constFloat([1]), maskF]), g.constFloat([MASK_NEG])]), g.constInt64([1, 2])]);
   const headsShape = g.constInt64([0, 0, H, dh]);
   const mergedShape = g.constInt64([0, 0, D]);
   const scale = g.constFloat([1 / Math.sqrt(dh)]);
@@ -90,25 +87,18 @@ export function buildRandomDistilBert(sizes: DistilBertSizes, opts: RandomInitOp
 
   for (let l = 0; l < L; l++) {
     const p = `transformer.layer.${l}`;
-    const split = (t: string, perm: number[]): string =>
-      g.op("Transpose", [g.op("Reshape", [t, headsShape])], { perm: ints(perm) });
+    const split = (t: string, perm: number[]): string => g.op("Transpose", [g.op("Reshape", [t, headsShape])], { perm: ints(perm) });
     const q = split(g.op("Mul", [linear(x, `${p}.attention.q_lin`, D, D), scale]), [0, 2, 1, 3]);
     const k = split(linear(x, `${p}.attention.k_lin`, D, D), [0, 2, 3, 1]);
     const v = split(linear(x, `${p}.attention.v_lin`, D, D), [0, 2, 1, 3]);
     const scores = g.op("Add", [g.op("MatMul", [q, k]), maskBias]);
     const probs = g.op("Softmax", [scores], { axis: int(-1) });
-    const context = g.op("Reshape", [
-      g.op("Transpose", [g.op("MatMul", [probs, v])], { perm: ints([0, 2, 1, 3]) }),
-      mergedShape,
-    ]);
+    const context = g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [probs, v])], { perm: ints([0, 2, 1, 3]) }), mergedShape]);
     const attnOut = linear(context, `${p}.attention.out_lin`, D, D);
     x = layerNorm(g.op("Add", [attnOut, x]), `${p}.sa_layer_norm`);
     // FFN with exact (erf) GELU, as DistilBERT's "gelu".
     const h = linear(x, `${p}.ffn.lin1`, D, F);
-    const gelu = g.op("Mul", [
-      g.op("Mul", [h, half]),
-      g.op("Add", [one, g.op("Erf", [g.op("Mul", [h, invSqrt2])])]),
-    ]);
+    const gelu = g.op("Mul", [g.op("Mul", [h, half]), g.op("Add", [one, g.op("Erf", [g.op("Mul", [h, invSqrt2])])])]);
     const ffnOut = linear(gelu, `${p}.ffn.lin2`, F, D);
     x = layerNorm(g.op("Add", [ffnOut, x]), `${p}.output_layer_norm`);
   }
@@ -118,10 +108,7 @@ export function buildRandomDistilBert(sizes: DistilBertSizes, opts: RandomInitOp
 }
 
 /** A transformers.js-loadable config.json: the real config with the chosen sizes. */
-export function randomInitConfig(
-  realConfig: Record<string, unknown>,
-  sizes: DistilBertSizes,
-): Record<string, unknown> {
+export function randomInitConfig(realConfig: Record<string, unknown>, sizes: DistilBertSizes): Record<string, unknown> {
   return {
     ...realConfig,
     model_type: "distilbert",

@@ -63,14 +63,7 @@ export function readPretrained(dir: string): boolean {
  * summed in float64 in token order; four components at a time in registers (three times faster than
  * one accumulator array, same sums).
  */
-export function meanPoolInto(
-  hidden: Float32Array,
-  lengths: number[],
-  seq: number,
-  dim: number,
-  out: Float32Array,
-  rowsOut: number[],
-): void {
+export function meanPoolInto(hidden: Float32Array, lengths: number[], seq: number, dim: number, out: Float32Array, rowsOut: number[]): void {
   for (let r = 0; r < lengths.length; r++) {
     const len = lengths[r] as number;
     const denom = Math.max(len, 1);
@@ -166,15 +159,29 @@ export async function loadEmbedder(backboneDir: string, options: EmbedderOptions
       attention_mask: new Tensor("int64", mask, [batch.length, seq]),
     })) as { last_hidden_state: Tensor };
     const hidden = result.last_hidden_state;
-    meanPoolInto(hidden.data as Float32Array, batch.map((row) => row.length), seq, dim, out, rowsOut);
+    meanPoolInto(
+      hidden.data as Float32Array,
+      batch.map((row) => row.length),
+      seq,
+      dim,
+      out,
+      rowsOut,
+    );
     hidden.dispose();
   };
 
   const embedTokens = async (all: number[][], onProgress?: (p: EmbedProgress) => void): Promise<Float32Array> => {
     const out = new Float32Array(all.length * dim);
     let done = 0;
-    for (const rows of planBatches(all.map((ids) => ids.length), batchSize)) {
-      await runBatch(rows.map((r) => all[r] as number[]), out, rows);
+    for (const rows of planBatches(
+      all.map((ids) => ids.length),
+      batchSize,
+    )) {
+      await runBatch(
+        rows.map((r) => all[r] as number[]),
+        out,
+        rows,
+      );
       done += rows.length;
       onProgress?.({ done, total: all.length });
     }

@@ -39,15 +39,7 @@ export const ADAMW: Omit<AdamWConfig, "weightDecay"> = { beta1: 0.9, beta2: 0.99
  * m ← β1·m + (1-β1)·g; v ← β2·v + (1-β2)·g²; p ← p - lr·(m̂/(√v̂+ε) + wd·p).
  * The decay is decoupled from the gradient (pass weightDecay 0 for biases).
  */
-export function adamwStep(
-  p: Float32Array,
-  g: ArrayLike<number>,
-  m: Float32Array,
-  v: Float32Array,
-  t: number,
-  lr: number,
-  cfg: AdamWConfig,
-): void {
+export function adamwStep(p: Float32Array, g: ArrayLike<number>, m: Float32Array, v: Float32Array, t: number, lr: number, cfg: AdamWConfig): void {
   const c1 = 1 - cfg.beta1 ** t;
   const c2 = 1 - cfg.beta2 ** t;
   for (let i = 0; i < p.length; i++) {
@@ -150,6 +142,8 @@ function forward(x: tf.Tensor2D, params: tf.Tensor[], masks: tf.Tensor2D | null)
 }
 
 function crossEntropy(logits: tf.Tensor2D, y: tf.Tensor1D, k: number): tf.Scalar {
+  // tfjs types the loss as a tensor of any rank; with no weights and the default reduction it is a scalar.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   return tf.losses.softmaxCrossEntropy(tf.oneHot(y, k), logits) as tf.Scalar;
 }
 
@@ -198,7 +192,12 @@ export async function trainHead(
     const std = Math.sqrt(2 / (inDim + outDim)); // Glorot normal
     layers.push({ w: Float32Array.from({ length: inDim * outDim }, () => normal() * std), b: new Float32Array(outDim), inDim, outDim });
   }
-  const moments = layers.map((l) => ({ mw: new Float32Array(l.w.length), vw: new Float32Array(l.w.length), mb: new Float32Array(l.b.length), vb: new Float32Array(l.b.length) }));
+  const moments = layers.map((l) => ({
+    mw: new Float32Array(l.w.length),
+    vw: new Float32Array(l.w.length),
+    mb: new Float32Array(l.b.length),
+    vb: new Float32Array(l.b.length),
+  }));
   const n = train.y.length;
   const perEpoch = Math.ceil(n / p.batch_size);
   const total = perEpoch * p.epochs;
@@ -251,7 +250,9 @@ export async function trainHead(
       train_f1_macro: trS.f1Macro,
       val_f1_macro: vaS.f1Macro,
     });
-    log(`epoch ${epoch}: train loss ${tr.loss.toFixed(4)}, val loss ${va.loss.toFixed(4)}, val acc ${vaS.accuracy.toFixed(4)}, val macro-F1 ${vaS.f1Macro.toFixed(4)}`);
+    log(
+      `epoch ${epoch}: train loss ${tr.loss.toFixed(4)}, val loss ${va.loss.toFixed(4)}, val acc ${vaS.accuracy.toFixed(4)}, val macro-F1 ${vaS.f1Macro.toFixed(4)}`,
+    );
     if (vaS.f1Macro > best.f1) {
       best = { f1: vaS.f1Macro, epoch, layers: layers.map((l) => ({ w: l.w.slice(), b: l.b.slice() })) };
     } else if (epoch - best.epoch >= p.patience) {

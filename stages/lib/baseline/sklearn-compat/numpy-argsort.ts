@@ -15,7 +15,7 @@ export function numpyHeapsort(v: Float64Array, a: Int32Array, lo: number, n: num
   const at = (q: number): number => a[lo + q - 1] as number;
   const sift = (tmp: number, from: number, size: number): void => {
     let i = from;
-    for (let j = from * 2; j <= size; ) {
+    for (let j = from * 2; j <= size;) {
       if (j < size && (v[at(j)] as number) < (v[at(j + 1)] as number)) j++;
       if (!((v[tmp] as number) < (v[at(j)] as number))) break;
       a[lo + i - 1] = at(j);
@@ -25,7 +25,7 @@ export function numpyHeapsort(v: Float64Array, a: Int32Array, lo: number, n: num
     a[lo + i - 1] = tmp;
   };
   for (let l = n >> 1; l > 0; l--) sift(at(l), l, n);
-  for (let size = n; size > 1; ) {
+  for (let size = n; size > 1;) {
     const tmp = at(size);
     a[lo + size - 1] = at(1);
     size--;
