@@ -62,7 +62,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "bench/*.js", "bench/engine/*.mjs", "bin/*.js"] },
+        projectService: { allowDefaultProject: ["*.js", "*.ts", "bench/*.js", "bench/engine/*.mjs", "bin/*.js"] },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: {
