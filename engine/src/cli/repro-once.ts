@@ -1,5 +1,5 @@
 // One `pipe repro` past the fast path: open the project, plan, then predict (--dry) or run.
-import { planRun, predictRun, type Plan, type Prediction } from "../index.js";
+import { planRun, predictRun, reproScope, reproTargets, type Plan, type Prediction } from "../index.js";
 import { describeReason } from "../status/index.js";
 import type { ReproOptions } from "./commands/repro.js";
 import { catchInterrupts } from "./interrupts.js";
@@ -8,8 +8,9 @@ import { requireProject, requireStores } from "./open.js";
 import { runRepro } from "./run-repro.js";
 import type { Project } from "../index.js";
 
-export function planOrThrow(project: Project, opts: ReproOptions): Plan {
-  const plan = planRun(project.graph, opts);
+/** The plan for `opts`, its targets read from `cwd` (see session/targets.ts). */
+export function planOrThrow(project: Project, opts: ReproOptions, cwd: string = project.root): Plan {
+  const plan = planRun(project.graph, { ...opts, targets: reproTargets(project, cwd, opts) });
   if ("kind" in plan) throw new UserError(`pipe repro: unknown stage '${plan.target}' (stages: ${plan.known.join(", ")})`, ExitCode.usage);
   return plan;
 }
@@ -17,7 +18,7 @@ export function planOrThrow(project: Project, opts: ReproOptions): Plan {
 /** `root`: the project root the fast path already found (null: none was found). */
 export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | null): Promise<number> {
   const project = await requireProject(io.cwd, root);
-  const plan = planOrThrow(project, opts);
+  const plan = planOrThrow(project, opts, io.cwd);
   if (opts.dry) {
     const stores = await requireStores(project.root);
     io.stdout(renderPredictions(await predictRun(plan, stores)));
@@ -25,7 +26,8 @@ export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | nu
   }
   const interrupts = catchInterrupts(io);
   try {
-    return (await runRepro(project, plan, { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}) }, io, interrupts)).code;
+    const scope = opts.targets.length === 0 ? { scope: reproScope(project.root, io.cwd, opts.allPipelines) } : {};
+    return (await runRepro(project, plan, { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}), ...scope }, io, interrupts)).code;
   } finally {
     interrupts.dispose();
   }

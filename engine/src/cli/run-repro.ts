@@ -13,6 +13,8 @@ export interface ReproRender {
   readonly json: boolean;
   /** Also keep each stage's output in `<dir>/<stage>.log`. */
   readonly logDir?: string;
+  /** The no-target scope the plan answers (kept in the up-to-date stamp). */
+  readonly scope?: string;
 }
 
 /** Runs the session; returns its result and exit code, or throws UserError (busy, bad lock). */
@@ -34,6 +36,7 @@ export async function runRepro(
       sink: fanOut(...sinks),
       signal: interrupts.signal,
       env: io.env,
+      ...(render.scope !== undefined ? { scope: render.scope } : {}),
       ...(experiment !== undefined ? { experiment } : {}),
     });
     if (!session.ok) {

@@ -22,7 +22,7 @@ function watchSet(project: Project, plan: Plan): WatchSet {
   const produced = new Set<string>();
   for (const name of plan.stages) for (const o of project.graph.stage(name).outs) produced.add(o.path);
   const isProduced = (p: string): boolean => produced.has(p) || ancestors(p).some((a) => produced.has(a));
-  const paths = new Set<string>([project.pipeline.file]);
+  const paths = new Set<string>(project.pipelines.length > 0 ? project.pipelines : [project.pipeline.file]);
   const globs: ((p: string) => boolean)[] = [];
   for (const name of plan.stages) {
     const stage = project.graph.stage(name);
@@ -64,7 +64,7 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
     try {
       // Re-read every time: pipeline.yaml and params.yaml are watched too.
       const project = await requireProject(io.cwd);
-      const plan = planOrThrow(project, opts);
+      const plan = planOrThrow(project, opts, io.cwd);
       await runRepro(project, plan, { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}) }, io, interrupts);
       if (!interrupts.signal.aborted) await rewatch(project, plan);
     } catch (e) {

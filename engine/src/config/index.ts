@@ -6,3 +6,5 @@ export { findPipelineFile, loadPipeline, loadPipelineReport, PIPELINE_FILES } fr
 export type { PipelineReport } from "./load.js";
 export { getPath } from "./paths.js";
 export type * from "./types.js";
+export { loadPipelines, loadPipelinesReport } from "./multi.js";
+export { fileOfAddress, isSubPipeline, stageAddress } from "./address.js";

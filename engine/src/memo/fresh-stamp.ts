@@ -5,7 +5,7 @@
 // the pipeline, the lock or the stat cache (Make's check, applied to what DVC's check looked at).
 // The stat cache already trusts (ino, size, mtime) to stand for a file's content; this trusts it
 // for a folder's listing too. Light on purpose: node:fs only, read on every repro.
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 
 /** Bumped whenever what a stamp covers, or how it is checked, changes. */
@@ -29,6 +29,16 @@ export interface FreshStamp {
   /** Root-relative paths and, per path, its signature when the verdict was reached. */
   readonly paths: readonly string[];
   readonly sigs: readonly StatSig[];
+  /**
+   * Folders listed while collecting the pipelines: path, signature, and what collection read there
+   * (`listingKey`). A folder whose signature moved still holds when that key did not (a file
+   * written beside a pipeline does not make a new pipeline), so only its listing is read again.
+   */
+  readonly folders?: ReadonlyArray<readonly [path: string, sig: StatSig, key: string]>;
+  /** How many pipeline files the project had, when several (absent: one). */
+  readonly pipelines?: number;
+  /** With several pipelines, which no-target request the plan answered (see session/replay.ts). */
+  readonly scope?: string;
 }
 
 /** On disk: paths joined by newlines and signatures as one base64 Float64Array (fast to parse). */
@@ -39,6 +49,9 @@ interface StampFile {
   readonly done: ReadonlyArray<readonly [string, StampedOutcome]>;
   readonly paths: string;
   readonly sigs: string;
+  readonly folders?: ReadonlyArray<readonly [string, StatSig, string]>;
+  readonly pipelines?: number;
+  readonly scope?: string;
 }
 
 export type StatFn = (abs: string) => StatSig | null;
@@ -60,6 +73,8 @@ export function encodeStamp(stamp: FreshStamp): string {
     done: stamp.done,
     paths: stamp.paths.join("\n"),
     sigs: Buffer.from(flat.buffer).toString("base64"),
+    ...(stamp.folders === undefined ? {} : { folders: stamp.folders }),
+    ...(stamp.pipelines === undefined ? {} : { pipelines: stamp.pipelines, scope: stamp.scope ?? "" }),
   };
   return JSON.stringify(file);
 }
@@ -75,7 +90,9 @@ export function decodeStamp(text: string): FreshStamp | null {
     if (bytes.length !== paths.length * 24) return null;
     const flat = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
     const sigs = paths.map((_, i): StatSig => [flat[i * 3] as number, flat[i * 3 + 1] as number, flat[i * 3 + 2] as number]);
-    return { file: raw.file, plan: raw.plan, done: raw.done, paths, sigs };
+    const several = typeof raw.pipelines === "number" && typeof raw.scope === "string" ? { pipelines: raw.pipelines, scope: raw.scope } : {};
+    const folders = Array.isArray(raw.folders) ? { folders: raw.folders } : {};
+    return { file: raw.file, plan: raw.plan, done: raw.done, paths, sigs, ...several, ...folders };
   } catch {
     return null;
   }
@@ -100,7 +117,33 @@ export function stampHolds(root: string, stamp: FreshStamp, stat: StatFn = statS
     const now = stat(join(root, stamp.paths[i] as string));
     if (now === null || !sameSig(now, stamp.sigs[i] as StatSig)) return false;
   }
+  for (const [rel, sig, key] of stamp.folders ?? []) {
+    const abs = join(root, rel);
+    const now = stat(abs);
+    if (now === null) return false;
+    if (!sameSig(now, sig) && listingKey(abs) !== key) return false;
+  }
   return true;
+}
+
+/** Folder names pipeline collection never walks into: dot-folders (`.git`, `.cache`, `.pipe`) and node_modules. */
+export const skippedName = (name: string): boolean => name.startsWith(".") || name === "node_modules";
+
+/** What pipeline collection reads in a folder: its pipeline file and the folders it walks into. */
+export function keyOfEntries(entries: readonly Dirent[]): string {
+  const files = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+  const file = files.has("pipeline.yaml") ? "pipeline.yaml" : files.has("dvc.yaml") ? "dvc.yaml" : "";
+  const dirs = entries.filter((e) => e.isDirectory() && !skippedName(e.name)).map((e) => e.name);
+  return [file, ...dirs.sort()].join("\n");
+}
+
+/** `keyOfEntries` of a folder now, or null when it cannot be listed. */
+export function listingKey(abs: string): string | null {
+  try {
+    return keyOfEntries(readdirSync(abs, { withFileTypes: true }));
+  } catch {
+    return null;
+  }
 }
 
 /** Forget the stamp: called before anything may change what it vouches for. */

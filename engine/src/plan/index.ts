@@ -1,12 +1,17 @@
 // The pure planner: which stages a `repro` invocation covers, in which order, with which options.
 // No I/O here; staleness is decided per stage by the executor when its turn comes.
+import { isPipelineFileTarget, isSubPipeline, pipelineOfStage } from "../config/address.js";
 import type { StageName } from "../config/types.js";
 import type { PipelineGraph } from "../graph/index.js";
 
 export type FailurePolicy = "fail-fast" | "keep-going";
 
 export interface PlanOptions {
-  /** Stage names, `name@key`, or a foreach/matrix group name (all of its `name@...` stages). */
+  /**
+   * Stage names, `name@key`, or a foreach/matrix group name (all of its `name@...` stages); with
+   * several pipelines, addresses (`sub/dvc.yaml:train`, `dvc.yaml:train` for the root's) and
+   * pipeline files (`sub/dvc.yaml`: all its stages), root-relative.
+   */
   readonly targets: readonly string[];
   readonly force: boolean;
   readonly singleItem: boolean;
@@ -35,12 +40,26 @@ export function resolveTargets(graph: PipelineGraph, targets: readonly string[])
   const names = graph.order;
   const picked: StageName[] = [];
   for (const t of targets) {
-    const exact = names.filter((n) => n === t);
-    const group = exact.length > 0 ? exact : names.filter((n) => n.startsWith(`${t}@`));
+    const group = matching(names, t);
     if (group.length === 0) return { kind: "unknown-target", target: t, known: [...names] };
     for (const n of group) if (!picked.includes(n)) picked.push(n);
   }
   return picked;
+}
+
+/** The stages a target names: a stage, a group, an address, or every stage of a pipeline file. */
+function matching(names: readonly StageName[], t: string): StageName[] {
+  const exact = names.filter((n) => n === t);
+  if (exact.length > 0) return exact;
+  const group = names.filter((n) => n.startsWith(`${t}@`));
+  if (group.length > 0) return group;
+  if (isPipelineFileTarget(t)) {
+    const file = isSubPipeline(t) ? t : "";
+    return names.filter((n) => pipelineOfStage(n) === file);
+  }
+  // `dvc.yaml:train` names the root pipeline's `train`.
+  const root = /^(?:pipeline|dvc)\.yaml:(.+)$/.exec(t);
+  return root === null ? [] : matching(names, root[1] as string);
 }
 
 export function planRun(graph: PipelineGraph, opts: PlanOptions): Plan | PlanError {

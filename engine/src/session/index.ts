@@ -7,3 +7,5 @@ export { runSession, type SessionError, type SessionRequest, type SessionResult 
 export { replayIfUpToDate, type Replayed, type ReplayRequest } from "./replay.js";
 export { predictRun, type Prediction } from "./predict.js";
 export { reproGuardPath, takeReproGuard } from "./repro-guard.js";
+export { cwdPipeline, reproScope, reproTargets, type TargetRequest } from "./targets.js";
+export { collectPipelines, type Collected } from "./collect.js";

@@ -1,11 +1,12 @@
 // Opening a project: find its root, load and validate the pipeline, build the graph. Every problem
 // comes back as data (diagnostics with the sources they point into), never as a throw.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readMemo, writeMemo } from "../memo/text-memo.js";
 import type { Pipeline, RelPath, Stage } from "../config/types.js";
 import type { Diagnostic, Result } from "../diagnostics/types.js";
 import { buildGraph, type PipelineGraph } from "../graph/index.js";
+import { collectPipelines, type Collected } from "./collect.js";
 import { confinementDiagnostics } from "./confine.js";
 import { projectListing, splitRel, type Listing } from "./listing.js";
 import { findRoot } from "./root.js";
@@ -15,6 +16,10 @@ export interface Project {
   readonly root: string;
   readonly pipeline: Pipeline;
   readonly graph: PipelineGraph;
+  /** Every pipeline file of the project (root-relative, the root's first), as DVC collects them. */
+  readonly pipelines: readonly RelPath[];
+  /** How they were collected: the folders listed and the .gitignore read (for the up-to-date stamp). */
+  readonly collected: Collected;
 }
 
 /** Why a project could not be opened. */
@@ -27,15 +32,19 @@ const PIPELINE_MEMO = "pipeline-v2";
 
 interface PipelineMemo {
   readonly file: RelPath;
+  /** Every pipeline file merged (absent in a single-pipeline memo of an older engine). */
+  readonly files?: readonly RelPath[];
   readonly stages: readonly Stage[];
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The validated pipeline: from the memo when pipeline.yaml and every params/vars file it read are
  * unchanged (no YAML parse), else loaded, checked, and memoized when it has no errors.
  */
-async function loadChecked(root: string): Promise<{ pipeline: Pipeline | null; diagnostics: Diagnostic[] }> {
-  const file = existsSync(join(root, "pipeline.yaml")) ? "pipeline.yaml" : "dvc.yaml";
+async function loadChecked(root: string, files: readonly RelPath[]): Promise<{ pipeline: Pipeline | null; diagnostics: Diagnostic[] }> {
+  const file = files[0] ?? "pipeline.yaml";
   const memo = readMemo<PipelineMemo>(root, PIPELINE_MEMO, (rel) => {
     try {
       return readFileSync(join(root, rel), "utf8");
@@ -43,13 +52,13 @@ async function loadChecked(root: string): Promise<{ pipeline: Pipeline | null; d
       return null;
     }
   });
-  if (memo && memo.value.file === file) {
+  if (memo && memo.value.file === file && sameList(memo.value.files ?? [memo.value.file], files)) {
     return { pipeline: { root, file: memo.value.file, stages: memo.value.stages, sources: memo.texts }, diagnostics: [] };
   }
-  const { loadPipelineReport } = await import("../config/index.js");
-  const report = loadPipelineReport(root);
+  const { loadPipelinesReport } = await import("../config/index.js");
+  const report = loadPipelinesReport(root, files);
   if (report.pipeline && !report.diagnostics.some((d) => d.severity === "error")) {
-    await writeMemo<PipelineMemo>(root, PIPELINE_MEMO, report.pipeline.sources, { file: report.pipeline.file, stages: report.pipeline.stages });
+    await writeMemo<PipelineMemo>(root, PIPELINE_MEMO, report.pipeline.sources, { file: report.pipeline.file, files, stages: report.pipeline.stages });
   }
   return report;
 }
@@ -63,7 +72,8 @@ export async function openProject(cwd: string): Promise<Result<Project, ProjectE
 
 /** As openProject, for a known root. */
 export async function openProjectAt(root: string): Promise<Result<Project, ProjectError>> {
-  const report = await loadChecked(root);
+  const collected = collectPipelines(root);
+  const report = await loadChecked(root, collected.files);
   const configErrors = report.diagnostics.filter((d) => d.severity === "error");
   const pipeline = report.pipeline;
   if (pipeline === null) return { ok: false, error: { kind: "invalid", root, diagnostics: report.diagnostics, sources: sourcesOf(report.diagnostics, root) } };
@@ -71,7 +81,8 @@ export async function openProjectAt(root: string): Promise<Result<Project, Proje
   const built = buildGraph(pipeline, { exists: listingExists(listing) });
   // Checked on every open (the memo only vouches for the texts): a symlink may appear any time.
   const escapes = confinementDiagnostics(pipeline, listing);
-  if (configErrors.length === 0 && built.ok && escapes.length === 0) return { ok: true, value: { root, pipeline, graph: built.value } };
+  if (configErrors.length === 0 && built.ok && escapes.length === 0)
+    return { ok: true, value: { root, pipeline, graph: built.value, pipelines: collected.files, collected } };
   // Report every problem at once: the graph checks ran on the stages that did validate. A dep
   // may look unproduced only because its producer was rejected, so `missing-dep` waits for a
   // pipeline without config errors.

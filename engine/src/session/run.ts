@@ -9,8 +9,10 @@ import { createLockStore, execaSpawner, localExecutor, runPlan, type ExecContext
 import type { ExperimentRecord, ExperimentSpec } from "../exp/index.js";
 import type { Holder, Liveness } from "../files/holder.js";
 import { nodeHashFs } from "../hashing/fs.js";
+import { lockPathOf, splitLock } from "../lock/address.js";
+import type { LockFile } from "../lock/index.js";
 import { LOCK_FILE } from "../lock/types.js";
-import { dropFreshStamp, statSig } from "../memo/fresh-stamp.js";
+import { dropFreshStamp, statSig, type StatSig } from "../memo/fresh-stamp.js";
 import { recordStats } from "../memo/stamp-recorder.js";
 import type { Plan } from "../plan/index.js";
 import type { Project } from "./project.js";
@@ -33,6 +35,8 @@ export interface SessionRequest {
   /** How stage commands run; local processes by default. */
   readonly executor?: StageExecutor;
   readonly runId?: string;
+  /** Which no-target request this plan answers (see ReplayRequest.scope), kept in the up-to-date stamp. */
+  readonly scope?: string;
 }
 
 export interface SessionResult {
@@ -59,13 +63,16 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
     dropFreshStamp(project.root);
     const recorder = coversWholePipeline(plan) ? recordStats(nodeHashFs, project.root) : null;
     const lockSig = statSig(join(project.root, LOCK_FILE));
+    const subLockSigs = subLockSignatures(project);
     const opened = await openStores(project.root, {
+      pipelines: project.pipelines,
       onWarning: (message) => emit({ type: "warning", message }),
       ...(recorder === null ? {} : { fs: recorder.fs }),
     });
     if (!opened.ok) return opened;
     const stores = opened.value;
-    const lock = createLockStore(project.root, stores.lock);
+    const lock =
+      project.pipelines.length > 1 ? createLockStore(project.root, stores.lock, splitWriter(project.pipelines)) : createLockStore(project.root, stores.lock);
     const ctx: ExecContext = {
       root: project.root,
       hasher: stores.hasher,
@@ -81,7 +88,7 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
     let run: RunResult;
     try {
       run = await runPlan(plan, ctx);
-      if (recorder !== null && lockSig !== null) await writeStamp(project, plan, run, recorder, lockSig);
+      if (recorder !== null && lockSig !== null) await writeStamp(project, plan, run, recorder, lockSig, subLockSigs, req.scope ?? "");
     } finally {
       await stores.hasher.flush();
       await stores.cache.flush();
@@ -94,6 +101,28 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
     process.off("exit", onExit);
     guard.release();
   }
+}
+
+/** Each sub-pipeline's lock signature, taken before the locks are read (absent ones left out). */
+function subLockSignatures(project: Project): Map<string, StatSig> {
+  const sigs = new Map<string, StatSig>();
+  for (const f of project.pipelines) {
+    const path = lockPathOf(f);
+    if (path === LOCK_FILE) continue;
+    const sig = statSig(join(project.root, path));
+    if (sig !== null) sigs.set(path, sig);
+  }
+  return sigs;
+}
+
+/** Writes the merged lock back as each pipeline's own lock (each only when its content changed). */
+function splitWriter(pipelines: readonly string[]): (root: string, lock: LockFile) => Promise<boolean> {
+  return async (root, lock) => {
+    const { writeLock } = await import("../lock/write.js");
+    let wrote = false;
+    for (const [path, part] of splitLock(lock, pipelines)) wrote = (await writeLock(root, part, path)) || wrote;
+    return wrote;
+  };
 }
 
 /** Every repro that ran or restored a stage is an experiment (see `pipe exp show`). */

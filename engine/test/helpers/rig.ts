@@ -55,8 +55,13 @@ export class Rig {
   }
 
   pipe(...args: string[]): CliResult {
+    return this.pipeIn("", ...args);
+  }
+
+  /** The CLI run from the rig's subfolder `rel` ("" for the project folder). */
+  pipeIn(rel: string, ...args: string[]): CliResult {
     const r = spawnSync(process.execPath, [PIPE_BIN, ...args], {
-      cwd: this.dir,
+      cwd: join(this.dir, rel),
       encoding: "utf8",
       env: { ...process.env, CI: "true", PIPE_DEBUG: "1" },
       timeout: 120_000,

@@ -5,15 +5,19 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import type { PlanOptions } from "../../plan/index.js";
 import { findRoot } from "../../session/root.js";
-import { replayIfUpToDate } from "../../session/replay.js";
+import { replayIfUpToDate, reproScope } from "../../session/replay.js";
 import { ExitCode, UserError, type CliIO, type Command } from "../io.js";
 import { makeReporter } from "../reporter.js";
 
 export const REPRO_HELP = `usage: pipe repro [targets...] [options]
 
 Run the stale stages of the pipeline (and, with targets, the stale stages upstream of them).
+Targets: stage names, sub/dvc.yaml:stage, sub/dvc.yaml (all its stages). With several pipelines
+and no target, the pipeline of the current folder (and its upstream).
 
 options:
+  -P, --all-pipelines  reproduce every pipeline of the project
+  -R, --recursive      the targets are folders: every pipeline under them
   -f, --force          run the selected stages even when they are up to date
   -s, --single-item    run only the targets, not their upstream
       --downstream     run the targets and everything downstream of them
@@ -31,6 +35,8 @@ export interface ReproOptions extends PlanOptions {
   readonly json: boolean;
   readonly watch: boolean;
   readonly logDir?: string;
+  readonly allPipelines: boolean;
+  readonly recursive: boolean;
 }
 
 export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
@@ -48,6 +54,8 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
       json: { type: "boolean", default: false },
       "log-dir": { type: "string" },
       watch: { type: "boolean", default: false },
+      "all-pipelines": { type: "boolean", short: "P", default: false },
+      recursive: { type: "boolean", short: "R", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -68,6 +76,8 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
     dry: values.dry,
     json: values.json,
     watch: values.watch,
+    allPipelines: values["all-pipelines"],
+    recursive: values.recursive,
     ...(values["log-dir"] !== undefined ? { logDir: values["log-dir"] } : {}),
   };
 }
@@ -82,7 +92,8 @@ export const repro: Command = async (argv, io: CliIO) => {
   const root = findRoot(io.cwd);
   if (root !== null && !opts.dry && opts.logDir === undefined) {
     const reporter = makeReporter(io, opts.json);
-    const replayed = replayIfUpToDate(root, { targets: opts.targets, force: opts.force, jobs: opts.jobs, sink: reporter.emit });
+    const scope = reproScope(root, io.cwd, opts.allPipelines);
+    const replayed = replayIfUpToDate(root, { targets: opts.targets, force: opts.force, jobs: opts.jobs, sink: reporter.emit, scope });
     reporter.close();
     if (replayed !== null) return ExitCode.ok;
   }
