@@ -43,6 +43,18 @@ describe("several pipelines", () => {
     expect(rig.read("pipeline.lock")).toContain("train:");
   });
 
+  it("dag and checkout read their targets as repro does: from a sub-folder, a plain name is its pipeline's stage", () => {
+    expect(rig.pipe("repro", "-P").code).toBe(0);
+    expect(JSON.parse(rig.pipeIn("sub", "dag", "prep", "--json").stdout)).toMatchObject({ nodes: ["sub/dvc.yaml:prep"], edges: [] });
+    expect(JSON.parse(rig.pipeIn("sub", "dag", "dvc.yaml:other", "--json").stdout)).toMatchObject({ nodes: ["sub/dvc.yaml:other"] });
+    rig.remove("sub/data.txt");
+    rig.remove("model.txt");
+    const r = rig.pipeIn("sub", "checkout", "prep");
+    expect(r.code).toBe(0);
+    expect(rig.read("sub/data.txt")).toBe("raw\n");
+    expect(rig.exists("model.txt")).toBe(false);
+  });
+
   it("reads targets as dvc repro does: file:stage, a pipeline file, -R, -P, and the folder's own pipeline", () => {
     expect(rig.pipe("repro", "sub/dvc.yaml:other").code).toBe(0);
     expect(rig.log()).toEqual(["other"]);

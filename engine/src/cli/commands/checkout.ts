@@ -4,6 +4,7 @@ import type { HashInfo } from "../../hashing/index.js";
 import { isDirDigest } from "../../hashing/index.js";
 import { describeRestoreProblem } from "../../cache/index.js";
 import { resolveTargets } from "../../plan/index.js";
+import { reproTargets } from "../../session/targets.js";
 import { ExitCode, UserError, type Command } from "../io.js";
 import { requireProject, requireStores } from "../open.js";
 
@@ -20,7 +21,7 @@ export const checkout: Command = async (argv, io) => {
   const project = await requireProject(io.cwd);
   let names: readonly string[] = project.graph.order;
   if (positionals.length > 0) {
-    const t = resolveTargets(project.graph, positionals);
+    const t = resolveTargets(project.graph, reproTargets(project, io.cwd, { targets: positionals, recursive: false, allPipelines: false }));
     if (!Array.isArray(t)) throw new UserError(`pipe checkout: unknown stage '${t.target}' (stages: ${t.known.join(", ")})`);
     names = t;
   }

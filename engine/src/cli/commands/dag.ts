@@ -2,6 +2,7 @@
 // `--json` also gives each stage's resolved command.
 import { parseArgs } from "node:util";
 import { resolveTargets } from "../../plan/index.js";
+import { reproTargets } from "../../session/targets.js";
 import { renderAscii, renderDot, renderJson, renderMermaid, type DagStage, type DagView } from "../../render/dag.js";
 import { ExitCode, UserError, type Command } from "../io.js";
 import { requireProject } from "../open.js";
@@ -26,10 +27,11 @@ export const dag: Command = async (argv, io) => {
   if ([values.mermaid, values.dot, values.json].filter(Boolean).length > 1) {
     throw new UserError("pipe dag: choose one of --mermaid, --dot, --json");
   }
-  const { graph } = await requireProject(io.cwd);
+  const project = await requireProject(io.cwd);
+  const { graph } = project;
   let keep = new Set<string>(graph.order);
   if (positionals.length > 0) {
-    const targets = resolveTargets(graph, positionals);
+    const targets = resolveTargets(graph, reproTargets(project, io.cwd, { targets: positionals, recursive: false, allPipelines: false }));
     if (!Array.isArray(targets)) throw new UserError(`pipe dag: unknown stage '${targets.target}' (stages: ${targets.known.join(", ")})`);
     keep = new Set(targets);
     const stack = [...targets];
