@@ -24,3 +24,24 @@ export function pipelineOfStage(name: string): string {
 
 /** Is this target a pipeline file (`dvc.yaml`, `sub/pipeline.yaml`) rather than a stage? */
 export const isPipelineFileTarget = (t: string): boolean => /(^|\/)(pipeline|dvc)\.yaml$/.test(t);
+
+/** Folders collection never enters (as DVC's walk skips them): dot-folders and node_modules. */
+const SKIPPED = (segment: string): boolean => segment.startsWith(".") || segment === "node_modules";
+
+/**
+ * From a list of root-relative file paths (a git tree), the pipeline files as collection would
+ * pick them: one per folder (`pipeline.yaml` over `dvc.yaml`), none under a skipped folder, the
+ * root's first, then in path order.
+ */
+export function pickPipelineFiles(paths: readonly string[]): string[] {
+  const byDir = new Map<string, string>();
+  for (const p of paths) {
+    const m = /^(?:(.*)\/)?(pipeline|dvc)\.yaml$/.exec(p);
+    if (m === null) continue;
+    const dir = m[1] ?? "";
+    if (dir !== "" && dir.split("/").some(SKIPPED)) continue;
+    const have = byDir.get(dir);
+    if (have === undefined || m[2] === "pipeline") byDir.set(dir, p);
+  }
+  return [...byDir].sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
+}
