@@ -1,6 +1,7 @@
 // The CLI's half of a repro, shared by `repro`, `repro --watch` and `exp run`: build the sinks
 // (terminal or --json, plus per-stage logs with --log-dir), call the session, render what came
 // back (another repro holding the project, the experiment warning), and map it to an exit code.
+import { resolve } from "node:path";
 import { describeHolder } from "../files/holder.js";
 import { fanOut, runSession, type EventSink, type ExperimentSpec, type Plan, type Project, type SessionResult } from "../index.js";
 import { stageLogSink } from "../report/index.js";
@@ -28,7 +29,7 @@ export async function runRepro(
 ): Promise<{ readonly code: number; readonly result: SessionResult }> {
   const reporter = makeReporter(io, render.json);
   const sinks: EventSink[] = [reporter.emit];
-  if (render.logDir !== undefined) sinks.push(stageLogSink(render.logDir));
+  if (render.logDir !== undefined) sinks.push(stageLogSink(resolve(io.cwd, render.logDir)));
   try {
     const session = await runSession({
       project,
