@@ -4,6 +4,6 @@ export type { ExecContext, LockStore, LockEntry, LockItem, CacheApi, RunEntry, R
 export { runPlan, type RunResult } from "./run-plan.js";
 export { runStage, stageEnv, type RunSlot, type StageTurn, type TurnOptions } from "./run-stage.js";
 export { localExecutor, type StageExecutor, type StageJob } from "./executor.js";
-export { lookupRun, infoOf } from "./run-cache-lookup.js";
+export { decideWithRunCache, lookupRun, infoOf } from "./run-cache-lookup.js";
 export { createLockStore } from "./lock-store.js";
 export { execaSpawner, type Spawner, type SpawnRequest, type SpawnResult } from "./spawn.js";

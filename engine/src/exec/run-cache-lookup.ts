@@ -3,11 +3,17 @@
 import type { Stage } from "../config/types.js";
 import type { RunOut } from "../cache/index.js";
 import type { HashInfo } from "../hashing/index.js";
-import { sameOuts, type RunCacheLookup } from "../status/index.js";
+import { decideStage, sameOuts, type Decision, type DecisionInput, type RunCacheLookup } from "../status/index.js";
 import type { CacheApi } from "./context.js";
 
 /** A run-cache out is a path plus its HashInfo. */
 export const infoOf = (o: RunOut): HashInfo => ({ digest: o.digest, size: o.size, isDir: o.isDir, ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}) });
+
+/** The stage's decision, with the run-cache lookup done when the decision asks for one. */
+export async function decideWithRunCache(input: DecisionInput, cache: Pick<CacheApi, "getRun" | "has">): Promise<Decision> {
+  const d = decideStage(input);
+  return d.kind === "run" && d.consult !== null ? decideStage(input, await lookupRun(cache, input.stage, d.consult)) : d;
+}
 
 export async function lookupRun(cache: Pick<CacheApi, "getRun" | "has">, stage: Stage, fp: string): Promise<RunCacheLookup> {
   const entry = await cache.getRun(fp);

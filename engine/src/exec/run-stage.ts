@@ -6,12 +6,12 @@ import type { RelPath, Stage } from "../config/types.js";
 import type { StageResult } from "../events/index.js";
 import { PathEscapeError, type HashInfo } from "../hashing/index.js";
 import type { Decision, Observation } from "../status/index.js";
-import { cmdText, decideStage, observe } from "../status/index.js";
+import { cmdText, observe } from "../status/index.js";
 import { byPath } from "../common/order.js";
 import { describeRestoreProblem } from "../cache/index.js";
 import { lockItem } from "../lock/types.js";
 import type { ExecContext, LockEntry, LockItem, RunOut } from "./context.js";
-import { infoOf, lookupRun } from "./run-cache-lookup.js";
+import { decideWithRunCache, infoOf } from "./run-cache-lookup.js";
 
 export type { StageResult } from "../events/index.js";
 
@@ -57,8 +57,7 @@ async function turn(stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: Run
   if (stage.frozen && !opts.forced) return { outcome: "frozen" };
   const obs = await observe(stage, ctx.hasher, ctx.expandGlob);
   const input = { stage, forced: opts.forced, useRunCache: opts.useRunCache, obs, recorded: ctx.lock.get(stage.name) };
-  let d = decideStage(input);
-  if (d.kind === "run" && d.consult !== null) d = decideStage(input, await lookupRun(ctx.cache, stage, d.consult));
+  const d = await decideWithRunCache(input, ctx.cache);
   switch (d.kind) {
     case "frozen":
       return { outcome: "frozen" };

@@ -2,10 +2,10 @@
 // same decision the run makes (status/decision.ts) and the same run-cache lookup. Changes nothing
 // (no stat-cache flush, no lock, no cache writes). Returns data; the CLI renders it.
 import type { StageName } from "../config/types.js";
-import { lookupRun } from "../exec/index.js";
+import { decideWithRunCache } from "../exec/index.js";
 import type { Plan } from "../plan/index.js";
 import { plannedUpstream } from "../plan/index.js";
-import { decideStage, observe, type Decision } from "../status/index.js";
+import { observe, type Decision } from "../status/index.js";
 import type { Stores } from "./stores.js";
 
 export interface Prediction {
@@ -28,8 +28,7 @@ export async function predictRun(plan: Plan, stores: Pick<Stores, "hasher" | "ca
     });
     const observed = stage.frozen && !forced ? null : await observe(stage, stores.hasher);
     const input = { stage, forced, useRunCache: plan.useRunCache, obs: observed, recorded: stores.lock.stages[name], pendingUpstream };
-    let d = decideStage(input);
-    if (d.kind === "run" && d.consult !== null) d = decideStage(input, await lookupRun(stores.cache, stage, d.consult));
+    const d = await decideWithRunCache(input, stores.cache);
     decided.set(name, d);
     out.push({ stage: name, decision: d });
   }
