@@ -129,7 +129,7 @@ function splitWriter(pipelines: readonly string[]): (root: string, lock: LockFil
 async function recordExperiment(
   project: Project,
   run: RunResult,
-  lock: ReturnType<ReturnType<typeof createLockStore>["current"]>,
+  lock: LockFile,
   req: SessionRequest,
 ): Promise<Result<ExperimentRecord, string>> {
   try {
