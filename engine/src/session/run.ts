@@ -126,12 +126,7 @@ function splitWriter(pipelines: readonly string[]): (root: string, lock: LockFil
 }
 
 /** Every repro that ran or restored a stage is an experiment (see `pipe exp show`). */
-async function recordExperiment(
-  project: Project,
-  run: RunResult,
-  lock: LockFile,
-  req: SessionRequest,
-): Promise<Result<ExperimentRecord, string>> {
+async function recordExperiment(project: Project, run: RunResult, lock: LockFile, req: SessionRequest): Promise<Result<ExperimentRecord, string>> {
   try {
     const exp = await import("../exp/index.js");
     const record = await exp.recordRun({
