@@ -56,13 +56,16 @@ async function open(src: Source): Promise<{ body: Readable; size: number | undef
   const len = Number(res.headers.get("content-length") ?? Number.NaN);
   // Node's web ReadableStream type differs nominally from the DOM one; the runtime object is fine.
   const body = Readable.fromWeb(res.body);
+  // A connection cut before the copy is piped would emit 'error' with no listener and end the
+  // process with a stack trace; the copy's pipeline still sees the stream failed and reports it.
+  body.on("error", () => undefined);
   return { body, size: Number.isFinite(len) && res.headers.get("content-encoding") === null ? len : undefined, name: src.url };
 }
 
 /** Copies `src` to `dest` atomically, hashing on the way; throws a one-line StageError on mismatch. */
 export async function fetchVerified(src: Source, dest: string, expectedSha: string): Promise<{ sha256: string; bytes: number }> {
-  const { body, size, name } = await open(src);
   await mkdir(join(dest, ".."), { recursive: true });
+  const { body, size, name } = await open(src);
   const tmp = tempPathFor(dest);
   const hash = createHash("sha256");
   let bytes = 0;
