@@ -35,8 +35,13 @@ export async function requireProject(cwd: string, root?: string | null): Promise
   return opened.value;
 }
 
-export async function requireStores(root: string, onWarning?: (message: string) => void): Promise<Stores> {
-  const opened = await openStores(root, onWarning === undefined ? {} : { onWarning });
+/** The stores of a project already opened (its collected pipelines reused), or of a root (the tree walked). */
+export async function requireStores(at: Project | string, onWarning?: (message: string) => void): Promise<Stores> {
+  const root = typeof at === "string" ? at : at.root;
+  const opened = await openStores(root, {
+    ...(typeof at === "string" ? {} : { pipelines: at.pipelines }),
+    ...(onWarning === undefined ? {} : { onWarning }),
+  });
   if (!opened.ok) throw storesError(opened.error);
   return opened.value;
 }

@@ -20,7 +20,7 @@ export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | nu
   const project = await requireProject(io.cwd, root);
   const plan = planOrThrow(project, opts, io.cwd);
   if (opts.dry) {
-    const stores = await requireStores(project.root);
+    const stores = await requireStores(project);
     io.stdout(renderPredictions(await predictRun(plan, stores)));
     return ExitCode.ok;
   }

@@ -25,7 +25,7 @@ export const checkout: Command = async (argv, io) => {
     if (!Array.isArray(t)) throw new UserError(`pipe checkout: unknown stage '${t.target}' (stages: ${t.known.join(", ")})`);
     names = t;
   }
-  const ws = await requireStores(project.root);
+  const ws = await requireStores(project);
   let restored = 0;
   let unchanged = 0;
   const missing: string[] = [];

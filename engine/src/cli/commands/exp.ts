@@ -151,7 +151,7 @@ async function runOne(
     const project = await requireProject(root);
     const plan = planOrThrow(project, opts);
     if (opts.dry) {
-      io.stdout(renderPredictions(await predictRun(plan, await requireStores(project.root))));
+      io.stdout(renderPredictions(await predictRun(plan, await requireStores(project))));
       return ExitCode.ok;
     }
     const render = { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}) };

@@ -17,7 +17,7 @@ export const status: Command = async (argv, io) => {
     return ExitCode.ok;
   }
   const project = await requireProject(io.cwd);
-  const stores = await requireStores(project.root);
+  const stores = await requireStores(project);
   const stale: [string, readonly StaleReason[]][] = [];
   for (const name of project.graph.order) {
     const stage = project.graph.stage(name);
