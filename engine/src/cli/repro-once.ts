@@ -27,7 +27,7 @@ export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | nu
   const interrupts = catchInterrupts(io);
   try {
     const scope = opts.targets.length === 0 ? { scope: reproScope(project.root, io.cwd, opts.allPipelines) } : {};
-    return (await runRepro(project, plan, { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}), ...scope }, io, interrupts)).code;
+    return (await runRepro(project, plan, { ...opts, ...scope }, io, interrupts)).code;
   } finally {
     interrupts.dispose();
   }

@@ -65,7 +65,7 @@ export async function watchRepro(opts: ReproOptions, io: CliIO): Promise<number>
       // Re-read every time: pipeline.yaml and params.yaml are watched too.
       const project = await requireProject(io.cwd);
       const plan = planOrThrow(project, opts, io.cwd);
-      await runRepro(project, plan, { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}) }, io, interrupts);
+      await runRepro(project, plan, opts, io, interrupts);
       if (!interrupts.signal.aborted) await rewatch(project, plan);
     } catch (e) {
       // A bad edit of pipeline.yaml is reported, and the watch goes on until it is fixed.

@@ -154,8 +154,7 @@ async function runOne(
       io.stdout(renderPredictions(await predictRun(plan, await requireStores(project))));
       return ExitCode.ok;
     }
-    const render = { json: opts.json, ...(opts.logDir !== undefined ? { logDir: opts.logDir } : {}) };
-    const { code, result } = await runRepro(project, plan, render, io, interrupts, { ...(name !== undefined ? { name } : {}), overrides });
+    const { code, result } = await runRepro(project, plan, opts, io, interrupts, { ...(name !== undefined ? { name } : {}), overrides });
     if (result.experiment?.ok) io.stderr(`experiment ${result.experiment.value.name} recorded (${result.experiment.value.status})\n`);
     return code;
   } finally {
