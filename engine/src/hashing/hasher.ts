@@ -1,6 +1,7 @@
 // The hasher: content digests of workspace files and directories, backed by the stat cache so an
 // unchanged file costs one stat. Directory digests hash a canonical manifest (DVC's `.dir` object).
-import { join, sep } from "node:path";
+import { join } from "node:path";
+import { isInside } from "../files/inside.js";
 import type { RelPath } from "../config/types.js";
 import { nodeHashFs, type FileStat, type HashFs } from "./fs.js";
 import { createLimiter, mapLimit } from "../common/limit.js";
@@ -107,7 +108,7 @@ export function createHasher(opts: HasherOptions): Hasher {
     if (fs.realpath === undefined) return;
     realRoot ??= fs.realpath(root);
     const [base, real] = await Promise.all([realRoot, fs.realpath(abs(rel)).catch(() => null)]);
-    if (real !== null && real !== base && !real.startsWith(`${base}${sep}`)) throw new PathEscapeError(rel, real);
+    if (real !== null && !isInside(base, real)) throw new PathEscapeError(rel, real);
   };
   const bigLimit = createLimiter(opts.readConcurrency ?? 2);
   const smallLimit = createLimiter(opts.smallReadConcurrency ?? 8);

@@ -3,7 +3,8 @@
 // leaves the project (a symlinked folder on the way, or the path itself a symlink pointing out) is
 // a located error before anything runs. The config's own check is lexical; this one sees the disk.
 import { realpathSync } from "node:fs";
-import { join, sep } from "node:path";
+import { join } from "node:path";
+import { isInside } from "../files/inside.js";
 import type { Pipeline } from "../config/types.js";
 import type { Diagnostic, DiagnosticCode, SourceLocation } from "../diagnostics/types.js";
 import { globBase } from "../graph/paths.js";
@@ -24,7 +25,6 @@ export function confinementDiagnostics(pipeline: Pipeline, listing: Listing, rea
   } catch {
     return [];
   }
-  const inside = (real: string): boolean => real === realRoot || real.startsWith(realRoot + sep);
   const verdicts = new Map<string, Escape | null>();
   /** null when `rel` (and every folder on its way) stays inside, as far as it exists. */
   const escapeOf = (rel: string): Escape | null => {
@@ -38,7 +38,7 @@ export function confinementDiagnostics(pipeline: Pipeline, listing: Listing, rea
       if (isLink === true) {
         try {
           const real = realpath(join(root, rel));
-          if (!inside(real)) verdict = { link: rel, target: real };
+          if (!isInside(realRoot, real)) verdict = { link: rel, target: real };
         } catch {
           // a dangling link: where it would point is resolved by whoever writes through it
           verdict = null;

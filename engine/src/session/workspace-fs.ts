@@ -3,7 +3,8 @@
 // project through a symlink (checked on each out a stage wrote, before anything is saved).
 import { lstatSync, realpathSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { join, sep } from "node:path";
+import { join } from "node:path";
+import { isInside } from "../files/inside.js";
 import type { WorkspaceFs } from "../exec/index.js";
 
 export function workspaceFs(root: string): WorkspaceFs {
@@ -20,7 +21,7 @@ export function workspaceFs(root: string): WorkspaceFs {
       } catch {
         return null; // dangling: it is reported as a missing output
       }
-      return real === realRoot || real.startsWith(`${realRoot}${sep}`) ? null : real;
+      return isInside(realRoot, real) ? null : real;
     },
   };
 }
