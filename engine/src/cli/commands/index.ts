@@ -14,5 +14,10 @@ export const commands: Readonly<Record<string, { summary: string; load: Loader }
   metrics: { summary: "show or diff metrics (show, diff)", load: async () => (await import("./metrics.js")).metrics },
   params: { summary: "diff the params that stages declare (diff)", load: async () => (await import("./params.js")).params },
   plots: { summary: "render plots to one HTML report (show, diff)", load: async () => (await import("./plots.js")).plots },
+  add: { summary: "track data no stage produces (writes PATH.dvc, caches PATH)", load: async () => (await import("./add.js")).add },
+  remote: { summary: "configure remotes (add, list, remove, default, modify)", load: async () => (await import("./remote.js")).remote },
+  push: { summary: "upload cached outputs and tracked data to a remote", load: async () => (await import("./transfer.js")).push },
+  pull: { summary: "download outputs and tracked data from a remote, then check them out", load: async () => (await import("./transfer.js")).pull },
+  fetch: { summary: "download outputs and tracked data from a remote into the cache only", load: async () => (await import("./transfer.js")).fetch },
   exp: { summary: "run, list, compare and apply experiments (run, show, diff, apply)", load: async () => (await import("./exp.js")).exp },
 };
