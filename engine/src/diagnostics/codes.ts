@@ -31,4 +31,9 @@ export type DiagnosticCode =
   | "missing-dep"
   | "cycle"
   // pipeline.lock
-  | "bad-lock";
+  | "bad-lock"
+  // remote settings (.pipe/config, .pipe/config.local, .dvc/config)
+  | "config-syntax"
+  | "bad-remote"
+  | "no-remote"
+  | "unknown-remote";
