@@ -5,7 +5,7 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { mapLimit } from "../common/limit.js";
-import { digestFileNode, digestString, type Digest } from "../hashing/index.js";
+import { digestFileAs, digestKind, digestStreamFor, matchesDigest, type Digest } from "../hashing/index.js";
 import type { CacheLayout } from "./layout.js";
 import { readObjectText, type ObjectStore } from "./object-store.js";
 import { parseRunEntry } from "./runs.js";
@@ -68,9 +68,13 @@ export async function fsck(inp: FsckInputs): Promise<FsckReport> {
   const files = all.filter((d) => !d.endsWith(".dir"));
   const fileOk = await mapLimit(files, 4, async (d) => {
     try {
-      if (objects.localPath !== undefined) return (await digestFileNode(objects.localPath(d))) === d;
-      const text = await readObjectText(objects, d);
-      return text !== null && digestString(text) === d;
+      if (objects.localPath !== undefined) return (await digestFileAs(objects.localPath(d), digestKind(d))) === d;
+      const stream = await objects.read(d);
+      if (stream === null) return false;
+      // Bytes, not text: a binary object would not survive a round trip through UTF-8.
+      const h = digestStreamFor(d);
+      for await (const chunk of stream) h.update(chunk as Uint8Array);
+      return h.digest() === d;
     } catch {
       return false;
     }
@@ -79,7 +83,7 @@ export async function fsck(inp: FsckInputs): Promise<FsckReport> {
   const badManifests = new Set<Digest>();
   for (const d of all.filter((x) => x.endsWith(".dir"))) {
     const text = await readObjectText(objects, d).catch(() => null);
-    const manifest = text !== null && `${digestString(text)}.dir` === d ? parseManifest(text) : null;
+    const manifest = text !== null && matchesDigest(text, d) ? parseManifest(text) : null;
     if (manifest === null) {
       findings.push({ kind: "bad-manifest", digest: d });
       badManifests.add(d);

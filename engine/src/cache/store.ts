@@ -6,9 +6,18 @@ import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join, relative } from "node:path";
 import type { RelPath } from "../config/types.js";
-import { digestFileNode, digestString, isDigest, type Digest, type HashInfo, type Hasher, type Manifest } from "../hashing/index.js";
+import {
+  digestFileAs,
+  digestKind,
+  digestStreamFor,
+  isDigest,
+  matchesDigest,
+  type Digest,
+  type HashInfo,
+  type Hasher,
+  type Manifest,
+} from "../hashing/index.js";
 import { mapLimit } from "../common/limit.js";
-import { createDigestStream } from "../hashing/xxh.js";
 import type { CacheLayout } from "./layout.js";
 import { localObjectStore, readObjectText, type ObjectStore } from "./object-store.js";
 import { verifiedObjects, type ObjectCheck } from "./verified.js";
@@ -217,7 +226,7 @@ export function createStore(deps: StoreDeps) {
       /* unreadable: as missing */
     }
     if (text === null) return { kind: "bad-manifest", digest: info.digest };
-    const manifest = `${digestString(text)}.dir` === info.digest ? parseManifest(text) : null;
+    const manifest = matchesDigest(text, info.digest) ? parseManifest(text) : null;
     if (manifest === null) return bad("bad-manifest", info.digest);
     const checks = await mapLimit(manifest, 4, ([, d]) => checkObject(d));
     const gap = checks.findIndex((c) => c !== "ok");
@@ -273,10 +282,10 @@ export function createStore(deps: StoreDeps) {
 
   async function verifyFile(digest: Digest): Promise<boolean> {
     try {
-      if (objects.localPath !== undefined) return (await digestFileNode(objects.localPath(digest))) === digest;
+      if (objects.localPath !== undefined) return (await digestFileAs(objects.localPath(digest), digestKind(digest))) === digest;
       const stream = await objects.read(digest);
       if (stream === null) return false;
-      const h = createDigestStream();
+      const h = digestStreamFor(digest);
       for await (const chunk of stream) h.update(chunk as Uint8Array);
       return h.digest() === digest;
     } catch {
@@ -293,7 +302,7 @@ export function createStore(deps: StoreDeps) {
       return false;
     }
     if (text === null) return false;
-    if (`${digestString(text)}.dir` !== info.digest) return false;
+    if (!matchesDigest(text, info.digest)) return false;
     const manifest = parseManifest(text);
     if (manifest === null) return false;
     const ok = await mapLimit(manifest, 4, ([, d]) => verifyFile(d));

@@ -2,7 +2,7 @@
 // own (hashing/state.ts, in `.cache/verified.json`), keyed by digest, so an object verified once is
 // not re-hashed while its (ino, size, mtime) hold (DVC keeps such a state for its cache too).
 import { statSync } from "node:fs";
-import { digestFileNode, nodeHashFs, type Digest } from "../hashing/index.js";
+import { digestFileAs, digestKind, nodeHashFs, type Digest } from "../hashing/index.js";
 import { loadStatCache, type StatCache } from "../hashing/state.js";
 
 export type ObjectCheck = "ok" | "missing" | "corrupt";
@@ -18,7 +18,7 @@ export interface VerifiedObjects {
 
 export function verifiedObjects(statePath: string): VerifiedObjects {
   let state: Promise<StatCache> | undefined;
-  const load = (): Promise<StatCache> => (state ??= loadStatCache(nodeHashFs, statePath));
+  const load = (): Promise<StatCache> => (state ??= loadStatCache(nodeHashFs, statePath, { legacy: true }));
   return {
     async check(digest, path) {
       const known = await load();
@@ -26,9 +26,10 @@ export function verifiedObjects(statePath: string): VerifiedObjects {
       if (st === undefined || !st.isFile()) return "missing";
       const seen = known.get(digest);
       if (seen !== undefined && seen.ino === st.ino && seen.size === st.size && seen.mtimeMs === st.mtimeMs) return "ok";
-      let actual: Digest;
+      let actual: string;
       try {
-        actual = await digestFileNode(path, st.size);
+        // Under the digest's own algorithm: an object of an older cache keeps its xxh64 name.
+        actual = await digestFileAs(path, digestKind(digest), st.size);
       } catch {
         return "missing";
       }

@@ -1,6 +1,6 @@
 // Canonical JSON (object keys sorted recursively, no whitespace) and the record fingerprint built
 // on it, so equal records hash equally whatever order their keys were written in.
-import { digestString, type Fingerprint } from "./xxh.js";
+import { digestString, type Fingerprint } from "./digest.js";
 
 /**
  * JSON.stringify with object keys sorted at every level. `undefined` members are dropped (as
@@ -45,7 +45,7 @@ function write(v: unknown): string | undefined {
   }
 }
 
-/** xxh64 hex of `canonicalJson(record)`: the stage fingerprint primitive. */
+/** BLAKE3 hex of `canonicalJson(record)`: the stage fingerprint primitive (run-cache keys, shared through remotes). */
 export function fingerprint(record: unknown): Fingerprint {
   return digestString(canonicalJson(record)) as string as Fingerprint;
 }

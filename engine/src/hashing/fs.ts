@@ -3,7 +3,7 @@
 import { constants, promises as fsp, realpathSync, statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { writeTextAtomic } from "../files/atomic-write.js";
-import { createDigestStream, digestBytes, type Digest } from "./xxh.js";
+import { hexAs, hexStreamOf, type Digest, type DigestKind } from "./digest.js";
 
 /** What the stat cache keys on, plus the kind of entry. */
 export interface FileStat {
@@ -25,7 +25,7 @@ export interface HashFs {
   /** stat(2) following symlinks; null when the path does not exist. */
   stat(abs: string): Promise<FileStat | null>;
   readdir(abs: string): Promise<DirEntry[]>;
-  /** The only place file bytes are read: the xxh64 digest of a file's content (`sizeHint` from a stat). */
+  /** The only place file bytes are read: the BLAKE3 digest of a file's content (`sizeHint` from a stat). */
   digestFile(abs: string, sizeHint?: number): Promise<Digest>;
   /** null when the file does not exist. */
   readText(abs: string): Promise<string | null>;
@@ -52,7 +52,12 @@ const takeSmall = (): Buffer => smalls.pop() ?? Buffer.allocUnsafeSlow(SMALL);
  * 1 MiB buffer. Large files are read in 8 MiB chunks with two reused buffers: the next read runs on
  * the libuv pool while the current chunk is hashed on the main thread (≥3 GB/s from page cache).
  */
-export async function digestFileNode(abs: string, sizeHint?: number): Promise<Digest> {
+export function digestFileNode(abs: string, sizeHint?: number): Promise<Digest> {
+  return digestFileAs(abs, "blake3", sizeHint) as Promise<Digest>;
+}
+
+/** A file's bare hex digest under `kind` (the legacy xxh64 to check an old name), read as digestFileNode reads. */
+export async function digestFileAs(abs: string, kind: DigestKind, sizeHint?: number): Promise<string> {
   const fh = await fsp.open(abs, constants.O_RDONLY);
   try {
     if (sizeHint !== undefined && sizeHint < SMALL) {
@@ -60,25 +65,25 @@ export async function digestFileNode(abs: string, sizeHint?: number): Promise<Di
       try {
         const { bytesRead } = await fh.read(buf, 0, SMALL, 0);
         // A short read of a regular file means EOF; a file that grew past SMALL is streamed.
-        if (bytesRead < SMALL) return digestBytes(buf.subarray(0, bytesRead));
+        if (bytesRead < SMALL) return hexAs(kind, buf.subarray(0, bytesRead));
       } finally {
         if (smalls.length < 32) smalls.push(buf);
       }
     }
-    return await streamDigest(fh);
+    return await streamDigest(fh, kind);
   } finally {
     await fh.close();
   }
 }
 
-async function streamDigest(fh: FileHandle): Promise<Digest> {
+async function streamDigest(fh: FileHandle, kind: DigestKind): Promise<string> {
   const pair = takePair();
   try {
     let [cur, next] = pair as [Buffer, Buffer];
     let pos = 0;
     let read = (await fh.read(cur, 0, CHUNK, 0)).bytesRead;
-    if (read < SMALL) return digestBytes(cur.subarray(0, read));
-    const stream = createDigestStream();
+    if (read < SMALL) return hexAs(kind, cur.subarray(0, read));
+    const stream = hexStreamOf(kind);
     pos = read;
     while (read > 0) {
       const pending = fh.read(next, 0, CHUNK, pos);

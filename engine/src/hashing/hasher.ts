@@ -3,11 +3,11 @@
 import { join } from "node:path";
 import { isInside } from "../files/inside.js";
 import type { RelPath } from "../config/types.js";
-import { nodeHashFs, type FileStat, type HashFs } from "./fs.js";
+import { digestFileAs, nodeHashFs, type FileStat, type HashFs } from "./fs.js";
 import { createLimiter, mapLimit } from "../common/limit.js";
-import { loadStatCache, type StatCache } from "./state.js";
-import { fingerprint } from "./canonical.js";
-import { digestString, type Digest } from "./xxh.js";
+import { loadStatCache, memoryStatCache, type StatCache } from "./state.js";
+import { canonicalJson } from "./canonical.js";
+import { hexAs, type Digest, type DigestKind } from "./digest.js";
 import { byPath, byteOrder } from "../common/order.js";
 
 /** What a path's content is, as recorded in the lock and the run cache. */
@@ -54,11 +54,19 @@ export interface HasherOptions {
   readonly readConcurrency?: number;
   /** Small files read at once (default 8): their cost is open/read/close latency, so overlap it. */
   readonly smallReadConcurrency?: number;
+  /**
+   * "xxh64": a hasher of the legacy names, to check what an old lock recorded. It reads files with
+   * node:fs (not `fs.digestFile`) and keeps no stat cache (`statePath` is neither read nor written).
+   */
+  readonly algorithm?: DigestKind;
 }
 
-/** Digest of a directory from its manifest: xxh64 of the manifest's JSON, plus `.dir`. */
-export function manifestDigest(manifest: Manifest): Digest {
-  return `${digestString(JSON.stringify(manifest))}.dir` as Digest;
+/**
+ * Digest of a directory from its manifest: BLAKE3 of the manifest's JSON, plus `.dir`. With
+ * `kind` "xxh64", the legacy form: xxh64 of the JSON of a manifest whose entries carry legacy digests.
+ */
+export function manifestDigest(manifest: Manifest, kind: DigestKind = "blake3"): Digest {
+  return `${hexAs(kind, JSON.stringify(manifest))}.dir` as Digest;
 }
 
 /** Sort manifest entries by path in code-unit order (locale-independent). */
@@ -70,16 +78,16 @@ export function sortManifest(entries: ManifestEntry[]): Manifest {
  * The content of a glob dep: its matched files (any order) with their digests, as one HashInfo
  * whose digest changes when a match appears, disappears, is renamed or changes.
  */
-export function globInfo(matches: readonly { readonly path: string; readonly info: HashInfo }[]): HashInfo {
+export function globInfo(matches: readonly { readonly path: string; readonly info: HashInfo }[], kind: DigestKind = "blake3"): HashInfo {
   const sorted = [...matches].sort(byPath);
-  const digest = fingerprint(sorted.map((m) => [m.path, m.info.digest])) as string as Digest;
+  const digest = hexAs(kind, canonicalJson(sorted.map((m) => [m.path, m.info.digest]))) as Digest;
   return { digest, size: sorted.reduce((n, m) => n + m.info.size, 0), isDir: false, nfiles: sorted.length };
 }
 
-export function dirInfo(manifest: Manifest): HashInfo {
+export function dirInfo(manifest: Manifest, kind: DigestKind = "blake3"): HashInfo {
   let size = 0;
   for (const e of manifest) size += e[2];
-  return { digest: manifestDigest(manifest), size, isDir: true, nfiles: manifest.length };
+  return { digest: manifestDigest(manifest, kind), size, isDir: true, nfiles: manifest.length };
 }
 
 const STAT_CONCURRENCY = 64;
@@ -112,8 +120,11 @@ export function createHasher(opts: HasherOptions): Hasher {
   };
   const bigLimit = createLimiter(opts.readConcurrency ?? 2);
   const smallLimit = createLimiter(opts.smallReadConcurrency ?? 8);
+  const kind = opts.algorithm ?? "blake3";
+  const digestFile = (p: string, size: number): Promise<Digest> =>
+    kind === "blake3" ? fs.digestFile(p, size) : (digestFileAs(p, kind, size) as Promise<Digest>);
   let statePromise: Promise<StatCache> | undefined;
-  const state = (): Promise<StatCache> => (statePromise ??= loadStatCache(fs, opts.statePath));
+  const state = (): Promise<StatCache> => (statePromise ??= kind === "blake3" ? loadStatCache(fs, opts.statePath) : Promise.resolve(memoryStatCache()));
   const abs = (rel: string): string => (rel === "" ? root : join(root, rel));
 
   // Concurrent requests for the same unchanged file (two stages sharing a dep) share one read.
@@ -128,7 +139,7 @@ export function createHasher(opts: HasherOptions): Hasher {
     const running = inflight.get(rel);
     if (running && sameStat(st, running.st)) return running.digest;
     const limit = st.size >= SMALL_FILE ? bigLimit : smallLimit;
-    const digest = limit(() => fs.digestFile(abs(rel), st.size));
+    const digest = limit(() => digestFile(abs(rel), st.size));
     inflight.set(rel, { st, digest });
     try {
       const d = await digest;
@@ -168,7 +179,7 @@ export function createHasher(opts: HasherOptions): Hasher {
       return [p, await fileDigest(key, st), st.size];
     });
     const manifest = sortManifest(entries);
-    return { info: dirInfo(manifest), manifest };
+    return { info: dirInfo(manifest, kind), manifest };
   }
 
   async function hashPath(rel: RelPath): Promise<HashInfo | null> {

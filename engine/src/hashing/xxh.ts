@@ -1,14 +1,7 @@
-// xxHash64 primitives (xxhash-wasm, seed 0) and the branded identity strings they mint:
-// `Digest` for content, `Fingerprint` for canonical records. The wasm module loads once at import.
+// xxHash64 (xxhash-wasm, seed 0): how objects, manifests, locks and fingerprints were named before
+// BLAKE3 (16 lowercase hex). Kept only to read that old form: pipe verifies legacy names with it
+// and never mints new ones (see ./digest.ts). The wasm module loads once at import.
 import xxhash from "xxhash-wasm";
-
-/**
- * Content identity of a file (16 lowercase hex chars of xxh64 of its bytes) or of a directory
- * (xxh64 of its canonical manifest, suffixed `.dir` like DVC's `.dir` md5s). Minted only here.
- */
-export type Digest = string & { readonly __brand: "Digest" };
-/** xxh64 hex of a canonical JSON record (stage fingerprints, run-cache keys). */
-export type Fingerprint = string & { readonly __brand: "Fingerprint" };
 
 const api = await xxhash();
 
@@ -18,37 +11,17 @@ const FEED = 1 << 20;
 
 const hex = (n: bigint): string => n.toString(16).padStart(16, "0");
 
-/** Digest of an in-memory byte array. */
-export function digestBytes(bytes: Uint8Array): Digest {
-  return hex(api.h64Raw(bytes)) as Digest;
-}
+export const xxh64Bytes = (bytes: Uint8Array): string => hex(api.h64Raw(bytes));
 
-/** Digest of a UTF-8 string's bytes. */
-export function digestString(text: string): Digest {
-  return hex(api.h64(text)) as Digest;
-}
+export const xxh64String = (text: string): string => hex(api.h64(text));
 
-/** Streaming digest, for files read in chunks. Updates are synchronous, so interleaving streams is safe. */
-export interface DigestStream {
-  update(bytes: Uint8Array): void;
-  digest(): Digest;
-}
-
-export function createDigestStream(): DigestStream {
+/** Streaming xxh64; updates are synchronous, so interleaving streams is safe. */
+export function xxh64Stream(): { update(bytes: Uint8Array): void; digest(): string } {
   const h = api.create64();
   return {
     update(bytes) {
-      for (let off = 0; off < bytes.byteLength; off += FEED) {
-        h.update(bytes.subarray(off, Math.min(off + FEED, bytes.byteLength)));
-      }
+      for (let off = 0; off < bytes.byteLength; off += FEED) h.update(bytes.subarray(off, Math.min(off + FEED, bytes.byteLength)));
     },
-    digest: () => hex(h.digest()) as Digest,
+    digest: () => hex(h.digest()),
   };
 }
-
-/** True for a well-formed digest: 16 lowercase hex chars, optionally followed by `.dir`. */
-export function isDigest(s: unknown): s is Digest {
-  return typeof s === "string" && /^[0-9a-f]{16}(\.dir)?$/.test(s);
-}
-
-export const isDirDigest = (d: Digest): boolean => d.endsWith(".dir");

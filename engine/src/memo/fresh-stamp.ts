@@ -8,8 +8,12 @@
 import { readdirSync, readFileSync, rmSync, statSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 
-/** Bumped whenever what a stamp covers, or how it is checked, changes. */
-const STAMP_VERSION = 1;
+/**
+ * Bumped whenever what a stamp covers, or how it is checked, changes. 2: digests became BLAKE3; a
+ * stamp earned over a lock of legacy xxh64 digests must not replay "up to date" before that lock
+ * has been checked once and rewritten (see status/recall.ts).
+ */
+const STAMP_VERSION = 2;
 
 export const FRESH_STAMP_FILE = join(".cache", "memo", "fresh-v1.json");
 

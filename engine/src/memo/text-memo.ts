@@ -12,7 +12,7 @@ const MEMO_VERSION = 1;
 
 interface MemoFile<T> {
   readonly v: number;
-  /** File path (root-relative) → xxh64 of its text when the value was computed. */
+  /** File path (root-relative) → digest (BLAKE3) of its text when the value was computed. */
   readonly inputs: Readonly<Record<string, string>>;
   readonly value: T;
 }

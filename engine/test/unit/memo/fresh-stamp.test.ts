@@ -33,7 +33,7 @@ describe("fresh stamp", () => {
 
   it("is null when malformed or of another version", () => {
     expect(decodeStamp("{")).toBeNull();
-    expect(decodeStamp(encodeStamp(stamp).replace('"v":1', '"v":0'))).toBeNull();
+    expect(decodeStamp(encodeStamp(stamp).replace(/"v":\d+/, '"v":1'))).toBeNull();
     const text = JSON.parse(encodeStamp(stamp)) as Record<string, unknown>;
     expect(decodeStamp(JSON.stringify({ ...text, paths: "only-one" }))).toBeNull();
   });
