@@ -14,3 +14,19 @@ export { localExecutor, execaSpawner, type RunResult, type StageExecutor, type S
 export type { Decision, StaleReason } from "./status/index.js";
 export type { Diagnostic, DiagnosticCode } from "./diagnostics/index.js";
 export type { ExperimentSpec } from "./exp/index.js";
+export { findDataRoot } from "./session/root.js";
+export {
+  collectTracked,
+  listTrackingFiles,
+  openDataProject,
+  trackedChanges,
+  trackedDigests,
+  type DataProject,
+  type DataProjectError,
+  type DataProjectOptions,
+  type TrackedChange,
+  type TrackedChangeKind,
+  type TrackedCollection,
+  type TrackedData,
+} from "./session/tracked.js";
+export { addTracked, type AddOutcome, type AddRefusal, type Added } from "./tracked/index.js";

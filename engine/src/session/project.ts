@@ -98,7 +98,13 @@ export async function openProjectAt(root: string): Promise<Result<Project, Proje
 function listingExists(listing: Listing): (p: RelPath) => boolean {
   return (p) => {
     const [dir, name] = splitRel(p);
-    return listing.folder(dir)?.has(name) ?? false;
+    if (listing.folder(dir)?.has(name)) return true;
+    // Tracked data not checked out yet (a fresh clone): its `PATH.dvc`, or an enclosing folder's, stands in for it.
+    for (let q: string = p; q !== ""; q = splitRel(q)[0]) {
+      const [d, n] = splitRel(q);
+      if (listing.folder(d)?.has(`${n}.dvc`)) return true;
+    }
+    return false;
   };
 }
 

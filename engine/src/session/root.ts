@@ -1,7 +1,8 @@
 // Where a project is: the outermost folder at or above a working directory holding pipeline.yaml
 // or dvc.yaml whose pipeline collection reaches the nearest one (a sub-pipeline's folder belongs to
 // the project above it; a git-ignored or dot-folder one is a project of its own). Kept apart from
-// project.ts so the no-op fast path loads nothing else.
+// project.ts so the no-op fast path loads nothing else. Commands that also serve a data-only project
+// (`pipe add`, checkout, status, gc) ask `findDataRoot`, which falls back to project markers.
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { reachable, readGitignore } from "./ignore.js";
@@ -21,4 +22,22 @@ export function findRoot(cwd: string): string | null {
     if (up === dir) return root;
     dir = up;
   }
+}
+
+/** Folders that mark a project root without a pipeline, nearest first wins; `.git` only as a fallback. */
+const MARKERS = [".pipe", ".dvc"] as const;
+
+const nearestHolding = (cwd: string, names: readonly string[]): string | null => {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (names.some((n) => existsSync(join(dir, n)))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
+};
+
+/**
+ * The project root for commands that accept a data-only project: findRoot's answer when there is
+ * a pipeline, else the nearest folder holding `.pipe/` or `.dvc/`, else the nearest holding `.git`.
+ */
+export function findDataRoot(cwd: string): string | null {
+  return findRoot(cwd) ?? nearestHolding(cwd, MARKERS) ?? nearestHolding(cwd, [".git"]);
 }

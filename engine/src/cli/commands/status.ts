@@ -1,11 +1,61 @@
-// `pipe status [--json]`: every stale stage with its reasons; fresh (and frozen) stages absent.
-// The same decision as `repro` (status/decision.ts), without the run-cache lookup: status tells
-// what is out of date, not how it would be brought back.
+// `pipe status [--json]`: every stale stage with its reasons, and every tracked path that differs
+// from its `.dvc` file; fresh (and frozen) stages and unchanged data absent. The same decision as
+// `repro` (status/decision.ts), without the run-cache lookup: status tells what is out of date,
+// not how it would be brought back. Each kind of finding is one section (an entry per stage or
+// `.dvc` file, keyed by name in --json), so another kind is one more section.
 import { parseArgs } from "node:util";
+import type { DataProject, Stores, TrackedChange } from "../../index.js";
+import { trackedChanges } from "../../index.js";
+import type { Hasher } from "../../hashing/index.js";
 import type { StaleReason } from "../../status/index.js";
 import { decideStage, describeReason, observe } from "../../status/index.js";
 import { ExitCode, type Command } from "../io.js";
-import { requireProject, requireStores } from "../open.js";
+import { requireStores } from "../open.js";
+import { requireDataProject } from "../data-project.js";
+
+/** One entry of the report: a stage or a `.dvc` file, its findings as JSON and as text lines. */
+interface Entry {
+  readonly key: string;
+  readonly json: readonly unknown[];
+  /** The text form: a header line, then its indented lines (none: the header says it all). */
+  readonly header: string;
+  readonly lines: readonly string[];
+}
+
+async function staleStages(dp: DataProject, stores: Stores): Promise<Entry[]> {
+  const project = dp.project;
+  if (project === null) return [];
+  const out: Entry[] = [];
+  for (const name of project.graph.order) {
+    const stage = project.graph.stage(name);
+    if (stage.frozen) continue;
+    const d = decideStage({ stage, forced: false, useRunCache: false, obs: await observe(stage, stores.hasher), recorded: stores.lock.stages[name] });
+    if (d.kind === "run" || d.kind === "fail" || d.kind === "restore" || d.kind === "pending") {
+      const reasons: readonly StaleReason[] = d.reasons;
+      out.push({ key: name, json: reasons, header: `${name}:`, lines: reasons.map(describeReason) });
+    }
+  }
+  return out;
+}
+
+const CHANGE_TEXT: Record<TrackedChange["kind"], string> = {
+  modified: "modified",
+  missing: "missing",
+  "not-hashed": "recorded by DVC's md5 only, which pipe does not check",
+};
+
+async function changedData(dp: DataProject, hasher: Hasher): Promise<Entry[]> {
+  const byFile = new Map<string, TrackedChange[]>();
+  for (const c of await trackedChanges(dp.tracked.data, hasher)) byFile.set(c.file, [...(byFile.get(c.file) ?? []), c]);
+  return [...byFile].map(([file, changes]) => {
+    const json = changes.map((c) => ({ kind: c.kind, path: c.path }));
+    // `data/raw.csv.dvc: modified` when the file tracks its own name alone; else one line per path.
+    if (changes.length === 1 && changes[0] !== undefined && `${changes[0].path}.dvc` === file) {
+      return { key: file, json, header: `${file}: ${CHANGE_TEXT[changes[0].kind]}`, lines: [] };
+    }
+    return { key: file, json, header: `${file}:`, lines: changes.map((c) => `${CHANGE_TEXT[c.kind]}: ${c.path}`) };
+  });
+}
 
 export const status: Command = async (argv, io) => {
   const { values } = parseArgs({
@@ -13,27 +63,19 @@ export const status: Command = async (argv, io) => {
     options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
   });
   if (values.help) {
-    io.stdout("usage: pipe status [--json]\n\nShow the stale stages and why each is stale.\n");
+    io.stdout("usage: pipe status [--json]\n\nShow the stale stages and why each is stale, and the tracked data (.dvc files) that changed.\n");
     return ExitCode.ok;
   }
-  const project = await requireProject(io.cwd);
-  const stores = await requireStores(project);
-  const stale: [string, readonly StaleReason[]][] = [];
-  for (const name of project.graph.order) {
-    const stage = project.graph.stage(name);
-    if (stage.frozen) continue;
-    const d = decideStage({ stage, forced: false, useRunCache: false, obs: await observe(stage, stores.hasher), recorded: stores.lock.stages[name] });
-    if (d.kind === "run" || d.kind === "fail" || d.kind === "restore" || d.kind === "pending") stale.push([name, d.reasons]);
-  }
+  const dp = await requireDataProject(io.cwd);
+  const stores = await requireStores(dp.project ?? dp.root);
+  const entries = [...(await staleStages(dp, stores)), ...(await changedData(dp, stores.hasher))];
   await stores.hasher.flush();
   if (values.json) {
-    io.stdout(`${JSON.stringify(Object.fromEntries(stale))}\n`);
-  } else if (stale.length === 0) {
+    io.stdout(`${JSON.stringify(Object.fromEntries(entries.map((e) => [e.key, e.json])))}\n`);
+  } else if (entries.length === 0) {
     io.stdout("Data and pipeline are up to date.\n");
   } else {
-    for (const [name, reasons] of stale) {
-      io.stdout(`${name}:\n${reasons.map((r) => `    ${describeReason(r)}`).join("\n")}\n`);
-    }
+    for (const e of entries) io.stdout(`${[e.header, ...e.lines.map((l) => `    ${l}`)].join("\n")}\n`);
   }
   return ExitCode.ok;
 };
