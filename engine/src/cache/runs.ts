@@ -21,6 +21,8 @@ export interface RunEntry {
   readonly outs: readonly RunOut[];
   readonly durationMs: number;
   readonly createdAt: string;
+  /** Where a lookup found the entry when not in `.cache/runs/` (`remote 'team'`); never stored. */
+  readonly origin?: string;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -80,5 +82,6 @@ export async function readRun(runsDir: string, fp: string, warn: (msg: string) =
 
 export async function writeRun(runsDir: string, fp: string, entry: RunEntry): Promise<void> {
   const outs = [...entry.outs].sort(byPath);
-  await writeTextAtomic(runPath(runsDir, fp), `${JSON.stringify({ ...entry, outs }, null, 2)}\n`);
+  const { origin: _where, ...stored } = entry;
+  await writeTextAtomic(runPath(runsDir, fp), `${JSON.stringify({ ...stored, outs }, null, 2)}\n`);
 }

@@ -1,7 +1,10 @@
 // The CLI's half of a repro, shared by `repro`, `repro --watch` and `exp run`: build the sinks
 // (terminal or --json, plus per-stage logs with --log-dir), call the session, render what came
 // back (another repro holding the project, the experiment warning), and map it to an exit code.
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import { RemoteError } from "../remote/backends/backend.js";
+import { openRemote } from "../session/remote-open.js";
 import { describeHolder } from "../files/holder.js";
 import { fanOut, runSession, type EventSink, type ExperimentSpec, type Plan, type Project, type SessionResult } from "../index.js";
 import { stageLogSink } from "../report/index.js";
@@ -16,6 +19,9 @@ export interface ReproRender {
   readonly logDir?: string;
   /** The no-target scope the plan answers (kept in the up-to-date stamp). */
   readonly scope?: string;
+  /** `--pull`: consult this remote's run cache (the default remote when `remote` is unset). */
+  readonly pull?: boolean;
+  readonly remote?: string;
 }
 
 /** Runs the session; returns its result and exit code, or throws UserError (busy, bad lock). */
@@ -27,6 +33,8 @@ export async function runRepro(
   interrupts: Interrupts,
   experiment?: ExperimentSpec,
 ): Promise<{ readonly code: number; readonly result: SessionResult }> {
+  const shared = render.pull === true ? await openRemote(project.root, render.remote, io.env) : null;
+  if (shared !== null && !shared.ok) throw new UserError(`pipe repro --pull: ${shared.error}`, shared.exitCode);
   const reporter = makeReporter(io, render.json);
   const sinks: EventSink[] = [reporter.emit];
   if (render.logDir !== undefined) sinks.push(stageLogSink(resolve(io.cwd, render.logDir)));
@@ -39,6 +47,7 @@ export async function runRepro(
       env: io.env,
       ...(render.scope !== undefined ? { scope: render.scope } : {}),
       ...(experiment !== undefined ? { experiment } : {}),
+      ...(shared?.ok === true ? { sharedRuns: { name: shared.value.name, backend: shared.value.backend, jobs: 4 * availableParallelism() } } : {}),
     });
     if (!session.ok) {
       const e = session.error;
@@ -54,7 +63,11 @@ export async function runRepro(
     if (result.experiment !== undefined && !result.experiment.ok) io.stderr(`warning: could not record the experiment: ${result.experiment.error}\n`);
     const code = result.run.interrupted ? ExitCode.interrupted : result.run.failed ? ExitCode.stageFailed : ExitCode.ok;
     return { code, result };
+  } catch (e) {
+    if (e instanceof RemoteError) throw new UserError(`pipe repro --pull: ${e.message}`, ExitCode.stageFailed);
+    throw e;
   } finally {
     reporter.close();
+    if (shared?.ok === true) await shared.value.backend.close();
   }
 }

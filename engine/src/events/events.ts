@@ -26,7 +26,9 @@ export type SkipReason =
 
 /** How a stage's turn ended; `failed` and `skipped` carry why. */
 export type StageResult =
-  | { readonly outcome: "ran" | "restored" | "fresh" | "frozen" }
+  | { readonly outcome: "ran" | "fresh" | "frozen" }
+  /** `from`: where the run-cache entry came from when not the local cache (`remote 'team'`, repro --pull). */
+  | { readonly outcome: "restored"; readonly from?: string }
   | { readonly outcome: "failed"; readonly failure: StageFailure }
   | { readonly outcome: "skipped"; readonly skip: SkipReason };
 

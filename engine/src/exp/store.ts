@@ -69,6 +69,25 @@ export class ExpStore {
     }
   }
 
+  /**
+   * Take in a record made elsewhere (a teammate's, from a remote): nothing when its id is already
+   * here; under `name@<id>` when another experiment here holds its name.
+   */
+  async import(record: ExperimentRecord): Promise<"added" | "present" | "renamed"> {
+    const index = await this.readIndex();
+    if (index.lines.some((l) => l.id === record.id)) return "present";
+    if (!index.lines.some((l) => l.name === record.name)) {
+      try {
+        await this.add(record);
+        return "added";
+      } catch (e) {
+        if (!(e instanceof DuplicateNameError)) throw e;
+      }
+    }
+    await this.add({ ...record, name: `${record.name}@${record.id}` });
+    return "renamed";
+  }
+
   /** True when `name` is already used by an indexed experiment. */
   async hasName(name: string): Promise<boolean> {
     return (await this.readIndex()).lines.some((l) => l.name === name);

@@ -26,7 +26,7 @@ export function plainLine(e: RunEventBody): string | null {
         case "ran":
           return `+ ${e.stage}: ran in ${formatDuration(e.durationMs)}`;
         case "restored":
-          return `+ ${e.stage}: restored from cache`;
+          return `+ ${e.stage}: restored from ${e.from ?? "cache"}`;
         case "fresh":
           return `= ${e.stage}: up to date`;
         case "frozen":

@@ -2,6 +2,7 @@
 // stores, run the plan through the chosen executor with every event going to the caller's sink,
 // record the experiment, and leave the guard, the lock and the cache consistent whatever happens.
 // The CLI, `exp run`, `watch`, the UI and a cluster driver all run a repro through this.
+import { withSharedRuns, type SharedRuns } from "./shared-runs.js";
 import { join } from "node:path";
 import type { Result } from "../diagnostics/types.js";
 import { emitTo, newRunId, type EventSink } from "../events/index.js";
@@ -35,6 +36,8 @@ export interface SessionRequest {
   /** How stage commands run; local processes by default. */
   readonly executor?: StageExecutor;
   readonly runId?: string;
+  /** `repro --pull`: a remote whose run cache is consulted on a local miss. */
+  readonly sharedRuns?: SharedRuns;
   /** Which no-target request this plan answers (see ReplayRequest.scope), kept in the up-to-date stamp. */
   readonly scope?: string;
 }
@@ -76,7 +79,7 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
     const ctx: ExecContext = {
       root: project.root,
       hasher: stores.hasher,
-      cache: stores.cache,
+      cache: req.sharedRuns === undefined ? stores.cache : withSharedRuns(stores.cache, req.sharedRuns, (message) => emit({ type: "warning", message })),
       lock,
       fs: workspaceFs(project.root),
       executor: req.executor ?? localExecutor(execaSpawner),

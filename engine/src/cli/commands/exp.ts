@@ -22,11 +22,13 @@ import { planOrThrow, renderPredictions } from "../repro-once.js";
 import { runRepro } from "../run-repro.js";
 import { parseReproArgs, REPRO_HELP } from "./repro.js";
 import { predictRun } from "../../index.js";
+import { EXP_REMOTE_HELP, expTransfer } from "./exp-remote.js";
 
 const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--queue] [--run-all [-j N]] [-- repro options]
        pipe exp show [--json|--md] [--sort-by KEY] [--sort-order asc|desc] [--precision N] [--keep REGEX] [--only-changed]
        pipe exp diff [A] [B] [--json|--md] [--all] [--precision N]
        pipe exp apply NAME
+       pipe exp push|pull [NAME...] [-r REMOTE] [--no-run-cache]
 
 run    set params for one run (the params files are restored afterwards) and run pipe repro;
        --queue stores every combination of comma-separated values instead (a grid);
@@ -34,9 +36,16 @@ run    set params for one run (the params files are restored afterwards) and run
 show   one row per recorded run: params and metrics as columns
 diff   compare the params and metrics of two experiments (B defaults to the workspace)
 apply  write an experiment's params back into the params files
-`;
+${EXP_REMOTE_HELP}`;
 
-export const exp: Command = dispatch("pipe exp", HELP, { run, show, diff, apply });
+export const exp: Command = dispatch("pipe exp", HELP, {
+  run,
+  show,
+  diff,
+  apply,
+  push: (argv, io) => expTransfer("push", argv, io),
+  pull: (argv, io) => expTransfer("pull", argv, io),
+});
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const cmd = "pipe exp run";

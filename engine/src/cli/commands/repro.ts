@@ -25,6 +25,9 @@ options:
   -j, --jobs N         run up to N independent stages at once (default: number of cores)
   -k, --keep-going     on a failure, skip only the stages that depend on it
       --no-run-cache   never restore outputs from the run cache; always run
+      --pull           on a run-cache miss, look the stage up in the remote's run cache
+                       (pipe push --run-cache fills it) and fetch its outputs instead of running
+  -r, --remote NAME    the remote for --pull (default: the default remote)
       --json           print events as JSON lines on stdout
       --log-dir DIR    also write each stage's output to DIR/<stage>.log
       --watch          after the run, re-run whenever a dependency changes
@@ -37,6 +40,9 @@ export interface ReproOptions extends PlanOptions {
   readonly logDir?: string;
   readonly allPipelines: boolean;
   readonly recursive: boolean;
+  /** Consult the remote's run cache on a local miss. */
+  readonly pull: boolean;
+  readonly remote?: string;
 }
 
 export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
@@ -56,10 +62,13 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
       watch: { type: "boolean", default: false },
       "all-pipelines": { type: "boolean", short: "P", default: false },
       recursive: { type: "boolean", short: "R", default: false },
+      pull: { type: "boolean", default: false },
+      remote: { type: "string", short: "r" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) return "help";
+  if (values.remote !== undefined && !values.pull) throw new UserError("pipe repro: -r/--remote is for --pull");
   let jobs = availableParallelism();
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
@@ -78,6 +87,8 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
     watch: values.watch,
     allPipelines: values["all-pipelines"],
     recursive: values.recursive,
+    pull: values.pull,
+    ...(values.remote !== undefined ? { remote: values.remote } : {}),
     ...(values["log-dir"] !== undefined ? { logDir: values["log-dir"] } : {}),
   };
 }

@@ -1,0 +1,114 @@
+// push, fetch and pull as data in and data out: which items (session/remote-refs.ts), expanded to
+// objects through the manifests (the local cache's, or for a fetch the remote's, verified on the
+// way in), moved by remote/transfer.ts, and for a pull checked out into the workspace only when
+// every object arrived. Run-cache entries follow their objects (remote/runs.ts).
+import type { RelPath } from "../config/types.js";
+import type { Cache } from "../cache/index.js";
+import type { Digest, Hasher, HashInfo, Manifest } from "../hashing/index.js";
+import { isDirDigest } from "../hashing/index.js";
+import type { RemoteBackend } from "../remote/backends/backend.js";
+import { RemoteError } from "../remote/backends/backend.js";
+import { objectKey } from "../remote/keys.js";
+import { localObjects } from "../remote/local.js";
+import { fetchObjects, pushObjects, type Problem, type Progress, type TransferResult } from "../remote/transfer.js";
+import { expandWants, type TransferItem, type Wanted } from "../remote/wants.js";
+import { fetchRunCache, pushRunCache, type RunCacheResult } from "../remote/runs.js";
+
+export interface TransferRequest {
+  readonly cache: Cache;
+  readonly remote: RemoteBackend;
+  readonly items: readonly TransferItem[];
+  readonly jobs: number;
+  /** Also move the run cache (entries and their objects). */
+  readonly runCache: boolean;
+  readonly onProgress?: (p: Progress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TransferSummary {
+  readonly objects: TransferResult;
+  readonly runs: RunCacheResult | null;
+}
+
+/** A local manifest, or why there is none (a push moves only what the cache holds). */
+async function localManifest(cache: Cache, digest: Digest): Promise<Manifest | string> {
+  return (await cache.readManifest(digest)) ?? `its directory manifest ${digest} is not in the local cache`;
+}
+
+export async function pushItems(req: TransferRequest): Promise<TransferSummary> {
+  const local = localObjects(req.cache);
+  const wanted = await expandWants(req.items, (d) => localManifest(req.cache, d));
+  const opts = { jobs: req.jobs, ...(req.onProgress && { onProgress: req.onProgress }), ...(req.signal && { signal: req.signal }) };
+  const objects = await pushObjects(local, req.remote, wanted, opts);
+  const runs = req.runCache ? await pushRunCache(req.cache, req.remote, opts) : null;
+  return { objects, runs };
+}
+
+/** A manifest from the local cache, else fetched from the remote (verified, then kept). */
+export function manifestFetcher(cache: Cache, remote: RemoteBackend): (d: Digest) => Promise<Manifest | string> {
+  const local = localObjects(cache);
+  return async (d) => {
+    const have = await cache.readManifest(d);
+    if (have !== null) return have;
+    let body;
+    try {
+      body = await remote.get(objectKey(d));
+    } catch (e) {
+      if (e instanceof RemoteError && e.kind === "missing") return `object ${d} is not on remote ${remote.url}`;
+      throw e;
+    }
+    if ((await local.receive(d, body, () => undefined)) === "corrupt")
+      return `object ${d} on remote ${remote.url} is corrupt: its bytes do not hash to its name`;
+    const text = await cache.readManifest(d);
+    return text ?? `object ${d} on remote ${remote.url} is not a directory manifest`;
+  };
+}
+
+export async function fetchItems(req: TransferRequest): Promise<TransferSummary> {
+  const local = localObjects(req.cache);
+  const wanted: Wanted = await expandWants(req.items, manifestFetcher(req.cache, req.remote));
+  const opts = { jobs: req.jobs, ...(req.onProgress && { onProgress: req.onProgress }), ...(req.signal && { signal: req.signal }) };
+  const objects = await fetchObjects(local, req.remote, wanted, opts);
+  const runs = req.runCache ? await fetchRunCache(req.cache, req.remote, opts) : null;
+  return { objects, runs };
+}
+
+/** One output a pull brings into the workspace. */
+export interface CheckoutItem extends TransferItem {
+  readonly path: RelPath;
+  readonly nfiles?: number;
+}
+
+export interface CheckoutResult {
+  readonly restored: readonly string[];
+  readonly unchanged: number;
+  readonly problems: readonly Problem[];
+}
+
+const infoOf = (i: CheckoutItem): HashInfo => ({
+  digest: i.digest,
+  size: i.size,
+  isDir: isDirDigest(i.digest),
+  ...(i.nfiles !== undefined ? { nfiles: i.nfiles } : {}),
+});
+
+/** Bring each item's recorded content into the workspace (unchanged paths are left alone). */
+export async function checkoutItems(cache: Cache, hasher: Hasher, items: readonly CheckoutItem[]): Promise<CheckoutResult> {
+  const restored: string[] = [];
+  const problems: Problem[] = [];
+  let unchanged = 0;
+  for (const item of items) {
+    const current = await hasher.hashPath(item.path);
+    if (current?.digest === item.digest) {
+      unchanged++;
+      continue;
+    }
+    const problem = await cache.restoreChecked(item.path, infoOf(item));
+    if (problem === null) restored.push(item.path);
+    else
+      problems.push({ want: { digest: item.digest, size: item.size, label: item.label }, why: `cannot restore it: ${problem.kind} object ${problem.digest}` });
+  }
+  await hasher.flush();
+  await cache.flush();
+  return { restored, unchanged, problems };
+}
