@@ -13,7 +13,7 @@ const LAYERS = [
   ["config"],
   ["graph", "hashing"],
   ["plan", "cache"],
-  ["lock", "tracked"],
+  ["lock", "tracked", "dvc"],
   ["status"],
   ["events"],
   ["exec"],

@@ -1,16 +1,17 @@
 // One stage's turn: look at the workspace, decide (status/decision.ts), then skip (fresh, frozen),
 // fail (a dep missing), restore from the run cache, or run its commands through the context's
-// executor and record the result (cache objects, run-cache entry, pipeline.lock).
+// executor and record the result (cache objects, run-cache entry, pipeline.lock). A fresh stage
+// whose record was read from an older form (legacy digests, dvc.lock) is recorded anew.
 import { delimiter, join } from "node:path";
 import type { RelPath, Stage } from "../config/types.js";
 import type { StageResult } from "../events/index.js";
 import { PathEscapeError, type HashInfo } from "../hashing/index.js";
-import type { Decision, Observation } from "../status/index.js";
-import { cmdText, observe } from "../status/index.js";
+import type { Decision, Observation, Recall } from "../status/index.js";
+import { cmdText, createRecall, observe, stageFingerprint, uncacheable } from "../status/index.js";
 import { byPath } from "../common/order.js";
 import { describeRestoreProblem } from "../cache/index.js";
 import { lockItem } from "../lock/types.js";
-import type { ExecContext, LockEntry, LockItem, RunOut } from "./context.js";
+import type { ExecContext, LockEntry, LockItem, LockStore, RunOut } from "./context.js";
 import { decideWithRunCache, infoOf } from "./run-cache-lookup.js";
 
 export type { StageResult } from "../events/index.js";
@@ -43,6 +44,17 @@ export interface TurnOptions {
 
 const immediate: RunSlot = (task) => task();
 
+/** One recall per lock store (so per run): its legacy hasher and dvc.lock reads are shared by the stages. */
+const recalls = new WeakMap<LockStore, Recall>();
+function recallOf(ctx: ExecContext): Recall {
+  let r = recalls.get(ctx.lock);
+  if (r === undefined) {
+    r = createRecall(ctx.root, ...(ctx.expandGlob === undefined ? [] : [ctx.expandGlob]));
+    recalls.set(ctx.lock, r);
+  }
+  return r;
+}
+
 /** A stage's turn: the check is free, restoring or running takes one of the `jobs` slots. */
 export async function runStage(stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: RunSlot = immediate): Promise<StageResult> {
   try {
@@ -56,12 +68,15 @@ export async function runStage(stage: Stage, opts: TurnOptions, ctx: ExecContext
 async function turn(stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: RunSlot): Promise<StageResult> {
   if (stage.frozen && !opts.forced) return { outcome: "frozen" };
   const obs = await observe(stage, ctx.hasher, ctx.expandGlob);
-  const input = { stage, forced: opts.forced, useRunCache: opts.useRunCache, obs, recorded: ctx.lock.get(stage.name) };
+  const recalled = await recallOf(ctx)(stage, obs, ctx.lock.get(stage.name));
+  const input = { stage, forced: opts.forced, useRunCache: opts.useRunCache, obs, recorded: recalled.recorded };
   const d = await decideWithRunCache(input, ctx.cache);
   switch (d.kind) {
     case "frozen":
       return { outcome: "frozen" };
     case "fresh":
+      if (recalled.from !== null) return slot(() => adopt(stage, ctx, obs));
+      return { outcome: "fresh" };
     case "pending": // only a dry run predicts upstream changes; here upstream has finished
       return { outcome: "fresh" };
     case "fail":
@@ -75,6 +90,27 @@ async function turn(stage: Stage, opts: TurnOptions, ctx: ExecContext, slot: Run
       throw new Error(`unknown decision ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * A stage found fresh against a record of an older form (legacy xxh64 digests, or dvc.lock): its
+ * outs go into the cache under their BLAKE3 names (so checkout and push find them), its result into
+ * the run cache, and pipeline.lock records it with today's digests. Nothing runs.
+ */
+async function adopt(stage: Stage, ctx: ExecContext, obs: Observation): Promise<StageResult> {
+  const outs = new Map<string, HashInfo>();
+  const runOuts: RunOut[] = [];
+  for (const out of stage.outs) {
+    const info = obs.outs.get(out.path);
+    if (info === undefined || info === null) return { outcome: "fresh" }; // cannot be: fresh means every out is there
+    await ctx.cache.save(out.path, info);
+    outs.set(out.path, info);
+    runOuts.push(runOut(out.path, info));
+  }
+  const fp = uncacheable(stage) === null ? stageFingerprint(stage, obs.deps) : null;
+  if (fp !== null) await ctx.cache.putRun(fp, { outs: runOuts, durationMs: 0, createdAt: new Date(ctx.now()).toISOString() });
+  await ctx.lock.set(stage.name, lockEntry(stage, obs.deps, outs));
+  return { outcome: "fresh" };
 }
 
 async function restore(stage: Stage, d: Extract<Decision, { kind: "restore" }>, ctx: ExecContext, obs: Observation): Promise<StageResult> {
@@ -93,7 +129,7 @@ async function restore(stage: Stage, d: Extract<Decision, { kind: "restore" }>, 
     outs.set(o.path, info);
   }
   await ctx.lock.set(stage.name, lockEntry(stage, obs.deps, outs));
-  return { outcome: "restored" };
+  return d.entry.origin === undefined ? { outcome: "restored" } : { outcome: "restored", from: d.entry.origin };
 }
 
 async function run(stage: Stage, d: Extract<Decision, { kind: "run" }>, ctx: ExecContext, obs: Observation): Promise<StageResult> {

@@ -5,7 +5,7 @@ import type { StageName } from "../config/types.js";
 import { decideWithRunCache } from "../exec/index.js";
 import type { Plan } from "../plan/index.js";
 import { plannedUpstream } from "../plan/index.js";
-import { observe, type Decision } from "../status/index.js";
+import { createRecall, observe, type Decision } from "../status/index.js";
 import type { Stores } from "./stores.js";
 
 export interface Prediction {
@@ -19,6 +19,8 @@ const changes = (d: Decision): boolean => d.kind === "run" || d.kind === "restor
 export async function predictRun(plan: Plan, stores: Pick<Stores, "hasher" | "cache" | "lock">): Promise<Prediction[]> {
   const decided = new Map<StageName, Decision>();
   const out: Prediction[] = [];
+  // As the run reads pipeline.lock: legacy digests and dvc.lock entries translated where the workspace matches.
+  const recall = createRecall(stores.hasher.root);
   for (const name of plan.stages) {
     const stage = plan.graph.stage(name);
     const forced = plan.forced.has(name);
@@ -27,7 +29,8 @@ export async function predictRun(plan: Plan, stores: Pick<Stores, "hasher" | "ca
       return d !== undefined && changes(d);
     });
     const observed = stage.frozen && !forced ? null : await observe(stage, stores.hasher);
-    const input = { stage, forced, useRunCache: plan.useRunCache, obs: observed, recorded: stores.lock.stages[name], pendingUpstream };
+    const recorded = observed === null ? stores.lock.stages[name] : (await recall(stage, observed, stores.lock.stages[name])).recorded;
+    const input = { stage, forced, useRunCache: plan.useRunCache, obs: observed, recorded, pendingUpstream };
     const d = await decideWithRunCache(input, stores.cache);
     decided.set(name, d);
     out.push({ stage: name, decision: d });

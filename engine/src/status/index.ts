@@ -8,3 +8,5 @@ export type { RecordedStage } from "./decide.js";
 export { decide, stageFingerprint, cmdText } from "./decide.js";
 export type { Decision, DecisionInput, NoRestore, RunCacheLookup } from "./decision.js";
 export { decideStage, sameOuts, uncacheable } from "./decision.js";
+export type { Recall, Recalled, RecalledFrom, RecallSources } from "./recall.js";
+export { createRecall, hasLegacyItems, recall, translateItems } from "./recall.js";

@@ -8,7 +8,7 @@ import type { DataProject, Stores, TrackedChange } from "../../index.js";
 import { trackedChanges } from "../../index.js";
 import type { Hasher } from "../../hashing/index.js";
 import type { StaleReason } from "../../status/index.js";
-import { decideStage, describeReason, observe } from "../../status/index.js";
+import { createRecall, decideStage, describeReason, observe } from "../../status/index.js";
 import { ExitCode, type Command } from "../io.js";
 import { requireStores } from "../open.js";
 import { requireDataProject } from "../data-project.js";
@@ -26,10 +26,14 @@ async function staleStages(dp: DataProject, stores: Stores): Promise<Entry[]> {
   const project = dp.project;
   if (project === null) return [];
   const out: Entry[] = [];
+  // As repro reads it: legacy digests and dvc.lock entries translated where the workspace matches.
+  const recall = createRecall(project.root);
   for (const name of project.graph.order) {
     const stage = project.graph.stage(name);
     if (stage.frozen) continue;
-    const d = decideStage({ stage, forced: false, useRunCache: false, obs: await observe(stage, stores.hasher), recorded: stores.lock.stages[name] });
+    const obs = await observe(stage, stores.hasher);
+    const { recorded } = await recall(stage, obs, stores.lock.stages[name]);
+    const d = decideStage({ stage, forced: false, useRunCache: false, obs, recorded });
     if (d.kind === "run" || d.kind === "fail" || d.kind === "restore" || d.kind === "pending") {
       const reasons: readonly StaleReason[] = d.reasons;
       out.push({ key: name, json: reasons, header: `${name}:`, lines: reasons.map(describeReason) });
