@@ -1,0 +1,36 @@
+// openBackend picks a backend by the remote's URL, and a URL it cannot use is one config line naming the remote.
+import { describe, expect, it } from "vitest";
+import { openBackend, RemoteError } from "../../../src/remote/backends/index.js";
+
+const ctx = { root: "/project", env: {} };
+
+function configError(url: string): RemoteError {
+  try {
+    openBackend({ name: "team", url, options: {} }, ctx);
+  } catch (err) {
+    expect(err).toBeInstanceOf(RemoteError);
+    return err as RemoteError;
+  }
+  throw new Error(`opened ${url}`);
+}
+
+describe("openBackend", () => {
+  it("opens a folder path, relative to the project root, or a file:// URL", () => {
+    expect(openBackend({ name: "team", url: "../cache", options: {} }, ctx).url).toBe("../cache");
+    expect(openBackend({ name: "team", url: "/mnt/shared/cache", options: {} }, ctx).url).toBe("/mnt/shared/cache");
+    expect(openBackend({ name: "team", url: "file:///mnt/shared/cache", options: {} }, ctx).url).toBe("file:///mnt/shared/cache");
+  });
+
+  it.each([
+    ["gs://bucket/path", /unsupported remote type "gs:\/\/"/],
+    ["me@host:/srv/cache", /ssh:\/\/user@host\/absolute\/path/],
+    ["file://host/share", /file:\/\//],
+    ["", /no URL/],
+  ])("rejects %j as a config error naming the remote", (url, why) => {
+    const err = configError(url);
+    expect(err.kind).toBe("config");
+    expect(err.message).toContain('remote "team"');
+    expect(err.message).toMatch(why);
+    expect(err.message).not.toMatch(/\n/);
+  });
+});
