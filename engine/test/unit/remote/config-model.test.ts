@@ -72,7 +72,7 @@ describe("merging", () => {
   });
 
   it("a remote with no url is one error naming the file and line", () => {
-    const parsed = parseConfigs(new Map([[".pipe/config.local" as ConfigFile, `\n['remote "ghost"']\n    password = x\n`]]));
+    const parsed = parseConfigs(new Map([[".pipe/config.local", `\n['remote "ghost"']\n    password = x\n`]]));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const built = buildRemoteConfig(parsed.value, ROOT);
@@ -86,8 +86,8 @@ describe("merging", () => {
   it("a syntax error names the file it is in", () => {
     const parsed = parseConfigs(
       new Map([
-        [".dvc/config" as ConfigFile, DVC],
-        [".pipe/config" as ConfigFile, "[core\n"],
+        [".dvc/config", DVC],
+        [".pipe/config", "[core\n"],
       ]),
     );
     expect(parsed.ok).toBe(false);
