@@ -26,6 +26,8 @@ interface Wanted {
   readonly info: HashInfo | null;
   /** `stage train` or `data/raw.csv.dvc`, for the lines below. */
   readonly owner: string;
+  /** `output of stage 'train'` or `tracked by data/raw.csv.dvc`. */
+  readonly role: string;
   /** What to do when its object is bad. */
   readonly remedy: string;
 }
@@ -34,6 +36,7 @@ const fromTracked = (d: TrackedData): Wanted => ({
   path: d.path,
   info: d.info,
   owner: d.file,
+  role: `tracked by ${d.file}`,
   remedy: `run 'pipe pull ${d.file}', or 'pipe add ${d.path}' where the data is`,
 });
 
@@ -75,7 +78,7 @@ export const checkout: Command = async (argv, io) => {
   for (const name of names) {
     for (const out of ws.lock.stages[name]?.outs ?? []) {
       const info: HashInfo = { digest: out.hash, size: out.size, isDir: isDirDigest(out.hash), ...(out.nfiles !== undefined ? { nfiles: out.nfiles } : {}) };
-      wanted.push({ path: out.path, info, owner: `stage ${name}`, remedy: `run 'pipe repro ${name}' to make it again` });
+      wanted.push({ path: out.path, info, owner: `stage ${name}`, role: `output of stage '${name}'`, remedy: `run 'pipe repro ${name}' to make it again` });
     }
   }
   wanted.push(...split.data.map(fromTracked));
@@ -102,7 +105,7 @@ export const checkout: Command = async (argv, io) => {
     }
     const problem = await ws.cache.restoreChecked(w.path, w.info);
     if (problem !== null) {
-      corrupt.push(`${describeRestoreProblem(w.path, problem)} (${w.owner}); ${w.remedy}`);
+      corrupt.push(`${describeRestoreProblem(w.path, problem)} (${w.role}); ${w.remedy}`);
       continue;
     }
     io.stderr(`restored ${w.path}${w.owner.startsWith("stage ") ? "" : ` (${w.owner})`}\n`);
