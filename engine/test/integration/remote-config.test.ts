@@ -31,7 +31,7 @@ describe("pipe remote", () => {
     ok(rig.pipe("remote", "add", "backup", "../shared-cache"));
     ok(rig.pipe("remote", "modify", "storage", "endpointurl", "http://127.0.0.1:9000"));
     expect(rig.read(".pipe/config")).toBe(
-      `['remote "storage"']\n    url = s3://bucket/path\n    endpointurl = http://127.0.0.1:9000\n[core]\n    remote = storage\n['remote "backup"']\n    url = ../shared-cache\n`,
+      `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://bucket/path\n    endpointurl = http://127.0.0.1:9000\n['remote "backup"']\n    url = ../shared-cache\n`,
     );
     expect(ok(rig.pipe("remote", "list")).stdout).toBe("backup   ../shared-cache   .pipe/config\nstorage  s3://bucket/path  .pipe/config  (default)\n");
     expect(ok(rig.pipe("remote", "default")).stdout).toBe("storage\n");

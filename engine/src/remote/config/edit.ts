@@ -31,6 +31,8 @@ export interface Scope {
   readonly local: boolean;
 }
 
+/** `[core]` goes before the remotes, where DVC writes it. */
+const CORE = { first: true } as const;
 const PIPE_FILES: readonly PipeConfigFile[] = [PIPE_CONFIG, PIPE_CONFIG_LOCAL];
 const target = (scope: Scope): PipeConfigFile => (scope.local ? PIPE_CONFIG_LOCAL : PIPE_CONFIG);
 
@@ -54,7 +56,7 @@ export function addRemote(
   const file = target(args);
   const docs = new Docs(parsed);
   docs.edit(file, (d) => setEntry(removeSection(d, remoteSection(name.value)), remoteSection(name.value), "url", url.value));
-  if (args.makeDefault) docs.edit(file, (d) => setEntry(d, "core", "remote", name.value));
+  if (args.makeDefault) docs.edit(file, (d) => setEntry(d, "core", "remote", name.value, CORE));
   const notes = [...caseNote(args.name, name.value), ...shadowed(docs.all, name.value, "url", file)];
   if (args.makeDefault) notes.push(...shadowedDefault(docs.all, file));
   return docs.plan(config.root, notes);
@@ -75,7 +77,7 @@ export function removeRemote(parsed: ParsedConfigs, config: RemoteConfig, rawNam
     for (const file of PIPE_FILES)
       if (entryOf(docs.all, file, "core", "remote")?.toLowerCase() === name) docs.edit(file, (d) => unsetEntry(d, "core", "remote"));
     // A default still naming it from DVC's files is overridden with an empty one (no default).
-    if (effectiveEntry(docs.all, "core", "remote")?.value.toLowerCase() === name) docs.edit(PIPE_CONFIG, (d) => setEntry(d, "core", "remote", ""));
+    if (effectiveEntry(docs.all, "core", "remote")?.value.toLowerCase() === name) docs.edit(PIPE_CONFIG, (d) => setEntry(d, "core", "remote", "", CORE));
     notes.push(`"${name}" was the default remote: now there is none (set one with pipe remote default NAME)`);
   }
   if (dvcFiles.length > 0) notes.push(`note: "${name}" is still defined in ${dvcFiles.join(" and ")} (pipe does not write DVC's files)`);
@@ -89,13 +91,13 @@ export function setDefault(parsed: ParsedConfigs, config: RemoteConfig, rawName:
     const files = scope.local ? [PIPE_CONFIG_LOCAL] : PIPE_FILES;
     for (const file of files) docs.edit(file, (d) => unsetEntry(d, "core", "remote"));
     const still = effectiveEntry(docs.all, "core", "remote");
-    if (still !== null && still.value !== "") docs.edit(target(scope), (d) => setEntry(d, "core", "remote", ""));
+    if (still !== null && still.value !== "") docs.edit(target(scope), (d) => setEntry(d, "core", "remote", "", CORE));
     return docs.plan(config.root, []);
   }
   const remote = findRemote(config, rawName);
   if (remote === undefined) return err(unknown(config, rawName));
   const file = target(scope);
-  docs.edit(file, (d) => setEntry(d, "core", "remote", remote.name));
+  docs.edit(file, (d) => setEntry(d, "core", "remote", remote.name, CORE));
   return docs.plan(config.root, shadowedDefault(docs.all, file));
 }
 

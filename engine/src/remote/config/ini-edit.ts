@@ -10,14 +10,20 @@ export function serializeIni(doc: IniDocument): string {
   return text === "" ? "" : `${text}\n`;
 }
 
-/** `key = value` in `[section]`: the key's line replaced in place, or added at the section's end (the section at the file's end). */
-export function setEntry(doc: IniDocument, section: string, key: string, value: string): IniDocument {
+/**
+ * `key = value` in `[section]`: the key's line replaced in place, or added at the section's end. A new
+ * section goes at the file's end, or with `first` before the other sections (where DVC keeps `[core]`).
+ */
+export function setEntry(doc: IniDocument, section: string, key: string, value: string, opts: { readonly first?: boolean } = {}): IniDocument {
   const span = sectionSpan(doc, section);
   const entry = (indent: string): IniLine => ({ kind: "entry", key, value, line: 0, raw: [`${indent}${key} = ${quoteValue(value)}`] });
   if (span === null) {
     const lines = [...doc.lines];
-    const header: IniLine = { kind: "section", name: section, line: 0, raw: [`[${quoteValue(section)}]`] };
-    return { ...doc, lines: [...lines, header, entry(section === "" ? "" : "    ")] };
+    const header: IniLine = { kind: "section", name: section, line: 0, raw: [sectionHeader(section)] };
+    const firstHeader = lines.findIndex((l) => l.kind === "section");
+    const at = opts.first === true && firstHeader >= 0 ? firstHeader : lines.length;
+    lines.splice(at, 0, header, entry(section === "" ? "" : "    "));
+    return { ...doc, lines };
   }
   const lines = [...doc.lines];
   for (let i = span.start; i < span.end; i++) {

@@ -40,7 +40,7 @@ const add =
 describe("add", () => {
   it("writes the remote (and with -d the default) to .pipe/config as DVC would", () => {
     const r = run({}, add("storage", "s3://bucket/path", { d: true }));
-    expect(r.files[".pipe/config"]).toBe(`['remote "storage"']\n    url = s3://bucket/path\n[core]\n    remote = storage\n`);
+    expect(r.files[".pipe/config"]).toBe(`[core]\n    remote = storage\n['remote "storage"']\n    url = s3://bucket/path\n`);
     expect(r.config.default).toBe("storage");
     expect(r.files[".pipe/config.local"]).toBeUndefined();
   });

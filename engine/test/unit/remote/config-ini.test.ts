@@ -81,6 +81,11 @@ describe("writing", () => {
     expect(entries(out)['remote "backup"']).toEqual({ url: "/mnt/cache" });
   });
 
+  it("a new section asked for first goes before the other sections, after the file's opening comment", () => {
+    const out = serializeIni(setEntry(parse(`# mine\n['remote "a"']\n    url = /a\n`), "core", "remote", "a", { first: true }));
+    expect(out).toBe(`# mine\n[core]\n    remote = a\n['remote "a"']\n    url = /a\n`);
+  });
+
   it("unsetting the last key drops its section; removing a section keeps the others", () => {
     const unset = serializeIni(unsetEntry(parse(commented), 'remote "storage"', "url"));
     expect(unset).not.toContain('remote "storage"');
