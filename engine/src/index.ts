@@ -17,6 +17,7 @@ export type { ExperimentSpec } from "./exp/index.js";
 export { findDataRoot } from "./session/root.js";
 export {
   collectTracked,
+  collectsFolder,
   listTrackingFiles,
   openDataProject,
   trackedChanges,

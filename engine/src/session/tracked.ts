@@ -11,7 +11,7 @@ import { isWithin } from "../graph/paths.js";
 import type { Digest, HashInfo, Hasher } from "../hashing/index.js";
 import { isTrackingName, parseTrackingFile, trackedConflicts, TRACKING_SUFFIX } from "../tracked/index.js";
 import { collectPipelines } from "./collect.js";
-import { readGitignore, skippedName } from "./ignore.js";
+import { reachable, readGitignore, skippedName } from "./ignore.js";
 import { openProjectAt, type Project, type ProjectError } from "./project.js";
 import { findDataRoot } from "./root.js";
 
@@ -66,6 +66,12 @@ export function listTrackingFiles(root: string): RelPath[] {
   };
   walk("");
   return found;
+}
+
+/** Would listTrackingFiles reach the root-relative folder `rel`? (For `pipe add`: a file it would not find is lost.) */
+export function collectsFolder(root: string): (rel: string) => boolean {
+  const ignored = readGitignore(root);
+  return (rel) => reachable(rel, ignored);
 }
 
 /** The tracked paths that two entries both claim (the same path, or one inside the other). */

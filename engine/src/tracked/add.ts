@@ -29,6 +29,8 @@ export interface AddRequest {
   readonly cache: Cache;
   /** Save the data into the cache (false: write the tracking file only). */
   readonly commit: boolean;
+  /** Would the collection of tracking files reach this root-relative folder? (default: every one) */
+  readonly collected?: (folder: string) => boolean;
 }
 
 /** A path that will not be added: the path (as written, or root-relative) and why. */
@@ -99,12 +101,19 @@ async function plan(req: AddRequest): Promise<Planned[] | AddRefusal[]> {
     }
     const known = req.tracked.find((t) => t.path === rel);
     const slash = rel.lastIndexOf("/");
-    planned.set(
-      rel,
-      known
-        ? { path: rel, file: known.file, written: known.written, readded: true }
-        : { path: rel, file: trackingFileFor(rel), written: rel.slice(slash + 1), readded: false },
-    );
+    const p: Planned = known
+      ? { path: rel, file: known.file, written: known.written, readded: true }
+      : { path: rel, file: trackingFileFor(rel), written: rel.slice(slash + 1), readded: false };
+    const folder = dirOf(p.file);
+    if (req.collected !== undefined && !req.collected(folder)) {
+      const why = "a dot-folder, node_modules, or a folder the root .gitignore ignores";
+      refusals.push({
+        path: rel,
+        reason: `would get its tracking file in '${folder}', which git does not version and pipe does not read (${why}): track data outside it, or stop ignoring it`,
+      });
+      continue;
+    }
+    planned.set(rel, p);
   }
   return refusals.length > 0 ? refusals : [...planned.values()];
 }

@@ -84,6 +84,25 @@ describe("pipe add", () => {
     expect(rig.exists("data/.gitignore")).toBe(false);
   });
 
+  it("refuses data whose .dvc file would land in a folder the root .gitignore ignores (git would not version it)", () => {
+    rig.write(".gitignore", "data/\n").write("data/raw.csv", CSV);
+    const r = rig.pipe("add", "data/raw.csv");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^pipe add: data\/raw\.csv would get its tracking file in 'data', which git does not version/);
+    expect(rig.exists("data/raw.csv.dvc")).toBe(false);
+  });
+
+  it("--json prints what was added", () => {
+    rig.write("data/raw.csv", CSV);
+    const r = rig.pipe("add", "--json", "data/raw.csv");
+    expect(r.code).toBe(0);
+    const [row, ...rest] = JSON.parse(r.stdout);
+    expect(rest).toEqual([]);
+    expect(row).toMatchObject({ path: "data/raw.csv", file: "data/raw.csv.dvc", size: 21, isDir: false, readded: false, cached: true });
+    expect(row.digest).toBe(digestIn(rig, "data/raw.csv.dvc"));
+    expect(row.gitignore).toEqual({ file: "data/.gitignore", entry: "/raw.csv", added: true });
+  });
+
   it("works from a subfolder of a data-only project marked by .pipe/ (no pipeline, no git)", () => {
     rig.remove(".git");
     mkdirSync(rig.path(".pipe"));

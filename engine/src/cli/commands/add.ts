@@ -1,7 +1,7 @@
 // `pipe add PATH... [--no-commit] [--json]`: track data no stage produces. Parse, call the engine's
 // addTracked, render one line per path (or JSON); every refused path is one line, exit 2.
 import { parseArgs } from "node:util";
-import { addTracked, type Added } from "../../index.js";
+import { addTracked, collectsFolder, type Added } from "../../index.js";
 import { ExitCode, UserError, type Command } from "../io.js";
 import { requireStores } from "../open.js";
 import { requireDataProject } from "../data-project.js";
@@ -60,6 +60,7 @@ export const add: Command = async (argv, io) => {
     hasher: stores.hasher,
     cache: stores.cache,
     commit: !values["no-commit"],
+    collected: collectsFolder(dp.root),
   });
   if (!outcome.ok) {
     for (const r of outcome.refusals) io.stderr(`pipe add: ${r.path} ${r.reason}\n`);
