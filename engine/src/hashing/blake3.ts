@@ -1,8 +1,8 @@
 // BLAKE3 (256-bit) for pipe's content names: `@napi-rs/blake-hash`'s native binding (prebuilt, an
 // optional dependency of that package) when it loads, else hash-wasm's BLAKE3 (same digests,
-// slower). Both are loaded once, at import; `PIPE_BLAKE3=wasm` forces the fallback.
+// slower). One is loaded once, at import (hash-wasm, ~100 ms to import, only when the native
+// binding cannot load); `PIPE_BLAKE3=wasm` forces the fallback.
 import { createRequire } from "node:module";
-import { createBLAKE3 } from "hash-wasm";
 
 /** One BLAKE3 implementation: 64 lowercase hex chars out, whatever the input. */
 export interface Blake3Impl {
@@ -45,6 +45,7 @@ const FEED = 1 << 20;
  * digest cannot interleave with anything; a stream keeps its own state (`save`/`load`) between updates.
  */
 export async function wasmBlake3(): Promise<Blake3Impl> {
+  const { createBLAKE3 } = await import("hash-wasm");
   const h = await createBLAKE3();
   const feed = (data: Uint8Array): void => {
     for (let off = 0; off < data.byteLength; off += FEED) h.update(data.subarray(off, Math.min(off + FEED, data.byteLength)));
