@@ -10,7 +10,8 @@ import { fanOut, runSession, type EventSink, type ExperimentSpec, type Plan, typ
 import { stageLogSink } from "../report/index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 import type { Interrupts } from "./interrupts.js";
-import { storesError } from "./open.js";
+import { requireStores, storesError } from "./open.js";
+import { pullMissingTracked } from "../session/transfer.js";
 import { makeReporter } from "./reporter.js";
 
 export interface ReproRender {
@@ -35,6 +36,12 @@ export async function runRepro(
 ): Promise<{ readonly code: number; readonly result: SessionResult }> {
   const shared = render.pull === true ? await openRemote(project.root, render.remote, io.env) : null;
   if (shared !== null && !shared.ok) throw new UserError(`pipe repro --pull: ${shared.error}`, shared.exitCode);
+  if (shared?.ok === true) {
+    // Data the stages read that no stage makes (`pipe add`'s) comes from the remote too.
+    const got = await pullMissingTracked(project.root, await requireStores(project), shared.value.backend, 4 * availableParallelism());
+    for (const p of [...got.fetchProblems, ...got.problems]) io.stderr(`warning: ${p.want.label}: ${p.why}\n`);
+    for (const r of got.restored) io.stderr(`restored ${r} from remote '${shared.value.name}'\n`);
+  }
   const reporter = makeReporter(io, render.json);
   const sinks: EventSink[] = [reporter.emit];
   if (render.logDir !== undefined) sinks.push(stageLogSink(resolve(io.cwd, render.logDir)));

@@ -6,6 +6,7 @@ import { appendFile, mkdir, readdir, readFile, rename, unlink } from "node:fs/pr
 import { join } from "node:path";
 import { writeTextAtomic } from "../files/atomic-write.js";
 import { withMutex } from "../files/mutex.js";
+import { ensurePipeDir } from "../files/pipe-dir.js";
 import type { ExperimentRecord, QueuedExperiment } from "./types.js";
 
 /** Store location, relative to the project root. */
@@ -54,6 +55,7 @@ export class ExpStore {
    * line. The record becomes visible only once indexed, so readers never see a half-written entry.
    */
   async add(record: ExperimentRecord): Promise<void> {
+    await ensurePipeDir(join(this.dir, "..", ".."));
     await mkdir(join(this.dir, "records"), { recursive: true });
     await writeTextAtomic(join(this.dir, "records", `${record.id}.json`), JSON.stringify(record, null, 2) + "\n");
     try {

@@ -2,6 +2,8 @@
 // objects through the manifests (the local cache's, or for a fetch the remote's, verified on the
 // way in), moved by remote/transfer.ts, and for a pull checked out into the workspace only when
 // every object arrived. Run-cache entries follow their objects (remote/runs.ts).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { RelPath } from "../config/types.js";
 import type { Cache } from "../cache/index.js";
 import type { Digest, Hasher, HashInfo, Manifest } from "../hashing/index.js";
@@ -13,6 +15,8 @@ import { localObjects } from "../remote/local.js";
 import { fetchObjects, pushObjects, type Problem, type Progress, type TransferResult } from "../remote/transfer.js";
 import { expandWants, type TransferItem, type Wanted } from "../remote/wants.js";
 import { fetchRunCache, pushRunCache, type RunCacheResult } from "../remote/runs.js";
+import { collectTracked } from "./tracked.js";
+import { trackedItems } from "./tracked-items.js";
 
 export interface TransferRequest {
   readonly cache: Cache;
@@ -111,4 +115,19 @@ export async function checkoutItems(cache: Cache, hasher: Hasher, items: readonl
   await hasher.flush();
   await cache.flush();
   return { restored, unchanged, problems };
+}
+
+/** `repro --pull`: the tracked data missing from the workspace, fetched and checked out before the run. */
+export async function pullMissingTracked(
+  root: string,
+  stores: { readonly cache: Cache; readonly hasher: Hasher },
+  remote: RemoteBackend,
+  jobs: number,
+): Promise<CheckoutResult & { readonly fetchProblems: readonly Problem[] }> {
+  const missing = trackedItems((await collectTracked(root)).data).items.filter((i) => !existsSync(join(root, i.path)));
+  if (missing.length === 0) return { restored: [], unchanged: 0, problems: [], fetchProblems: [] };
+  const fetched = await fetchItems({ cache: stores.cache, remote, items: missing, jobs, runCache: false });
+  const ok = missing.filter((i) => !fetched.objects.problems.some((p) => p.want.label.startsWith(i.path)));
+  const checkout = await checkoutItems(stores.cache, stores.hasher, ok);
+  return { ...checkout, fetchProblems: fetched.objects.problems };
 }
