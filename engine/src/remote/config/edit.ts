@@ -17,6 +17,7 @@ import {
   type RemoteConfig,
 } from "./model.js";
 import { findRemote } from "./resolve.js";
+import { unknownKeyNote } from "./known-keys.js";
 import { isSecretKey } from "./secrets.js";
 import { parseRemoteUrl } from "./url.js";
 
@@ -132,9 +133,11 @@ export function modifyRemote(
     const bad = unwritableValue(value);
     if (bad !== null) return err(`${key} of "${remote.name}": ${bad}`);
   }
+  const location = parseRemoteUrl(key === "url" ? written : remote.url, config.root);
+  const unknownKey = location.ok ? unknownKeyNote(location.value.kind, key) : null;
   const secret = isSecretKey(key);
   const file = secret ? PIPE_CONFIG_LOCAL : target(scope);
-  const notes: string[] = [];
+  const notes: string[] = unknownKey === null ? [] : [unknownKey];
   docs.edit(file, (d) => setEntry(d, section, key, written));
   if (secret) {
     if (!scope.local) notes.push(`note: ${key} is a secret: written to ${PIPE_CONFIG_LOCAL} (git-ignored), not ${PIPE_CONFIG}`);
