@@ -7,6 +7,7 @@ import { join, sep } from "node:path";
 import type { Readable } from "node:stream";
 import type { RemoteBackend } from "./backend.js";
 import { RemoteError } from "./backend.js";
+import { asBuffer } from "./chunks.js";
 import { errnoCode, reason, remoteError } from "./errors.js";
 import type { RemoteLabel } from "./errors.js";
 import { checkKey, checkPrefix, groupByParent, isTempName, tempKey } from "./keys.js";
@@ -118,7 +119,7 @@ export class DirBackend implements RemoteBackend {
       }
       let written = 0;
       for await (const chunk of body()) {
-        const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Uint8Array);
+        const bytes = asBuffer(chunk);
         for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
         written += bytes.length;
       }
