@@ -4,7 +4,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { RemoteError } from "../remote/backends/backend.js";
-import { openRemote } from "../session/remote-open.js";
+import { requireRemote } from "./open-remote.js";
 import { describeHolder } from "../files/holder.js";
 import { fanOut, runSession, type EventSink, type ExperimentSpec, type Plan, type Project, type SessionResult } from "../index.js";
 import { stageLogSink } from "../report/index.js";
@@ -34,13 +34,12 @@ export async function runRepro(
   interrupts: Interrupts,
   experiment?: ExperimentSpec,
 ): Promise<{ readonly code: number; readonly result: SessionResult }> {
-  const shared = render.pull === true ? await openRemote(project.root, render.remote, io.env) : null;
-  if (shared !== null && !shared.ok) throw new UserError(`pipe repro --pull: ${shared.error}`, shared.exitCode);
-  if (shared?.ok === true) {
+  const shared = render.pull === true ? await requireRemote("pipe repro --pull", project.root, render.remote, io) : null;
+  if (shared !== null) {
     // Data the stages read that no stage makes (`pipe add`'s) comes from the remote too.
-    const got = await pullMissingTracked(project.root, await requireStores(project), shared.value.backend, 4 * availableParallelism());
+    const got = await pullMissingTracked(project.root, await requireStores(project), shared.backend, 4 * availableParallelism());
     for (const p of [...got.fetchProblems, ...got.problems]) io.stderr(`warning: ${p.want.label}: ${p.why}\n`);
-    for (const r of got.restored) io.stderr(`restored ${r} from remote '${shared.value.name}'\n`);
+    for (const r of got.restored) io.stderr(`restored ${r} from remote '${shared.name}'\n`);
   }
   const reporter = makeReporter(io, render.json);
   const sinks: EventSink[] = [reporter.emit];
@@ -54,7 +53,7 @@ export async function runRepro(
       env: io.env,
       ...(render.scope !== undefined ? { scope: render.scope } : {}),
       ...(experiment !== undefined ? { experiment } : {}),
-      ...(shared?.ok === true ? { sharedRuns: { name: shared.value.name, backend: shared.value.backend, jobs: 4 * availableParallelism() } } : {}),
+      ...(shared !== null ? { sharedRuns: { name: shared.name, backend: shared.backend, jobs: 4 * availableParallelism() } } : {}),
     });
     if (!session.ok) {
       const e = session.error;
@@ -75,6 +74,6 @@ export async function runRepro(
     throw e;
   } finally {
     reporter.close();
-    if (shared?.ok === true) await shared.value.backend.close();
+    if (shared !== null) await shared.backend.close();
   }
 }

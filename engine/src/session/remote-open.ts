@@ -10,6 +10,8 @@ import { loadRemoteConfig, resolveRemote } from "../remote/config/index.js";
 export interface OpenedRemote {
   readonly name: string;
   readonly backend: RemoteBackend;
+  /** Problems that do not stop the command (a secret in the committed `.pipe/config`), one line each. */
+  readonly warnings: readonly string[];
 }
 
 export type OpenRemoteResult = { readonly ok: true; readonly value: OpenedRemote } | { readonly ok: false; readonly error: string; readonly exitCode: number };
@@ -23,7 +25,8 @@ export async function openRemote(root: string, name: string | undefined, env: Re
   const remote = resolveRemote(config.value, name);
   if (!remote.ok) return { ok: false, error: line(remote.error), exitCode: 2 };
   try {
-    return { ok: true, value: { name: remote.value.name, backend: openBackend(remote.value, { root, env }) } };
+    const warnings = config.value.warnings.map(line);
+    return { ok: true, value: { name: remote.value.name, backend: openBackend(remote.value, { root, env }), warnings } };
   } catch (e) {
     if (e instanceof RemoteError) return { ok: false, error: e.message, exitCode: 2 };
     throw e;

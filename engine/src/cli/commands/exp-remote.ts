@@ -6,7 +6,7 @@ import { ExpStore } from "../../exp/index.js";
 import { RemoteError } from "../../remote/backends/backend.js";
 import { pullExperiments, pushExperiments } from "../../remote/exps.js";
 import { fetchRunCache, pushRunCache } from "../../remote/runs.js";
-import { openRemote } from "../../session/remote-open.js";
+import { requireRemote } from "../open-remote.js";
 import { parseCommand } from "../compare-options.js";
 import { ExitCode, UserError, type CliIO } from "../io.js";
 import { requireRoot, requireStores } from "../open.js";
@@ -27,9 +27,7 @@ export async function expTransfer(verb: "push" | "pull", argv: readonly string[]
     return ExitCode.ok;
   }
   const root = requireRoot(io.cwd);
-  const remote = await openRemote(root, values.remote, io.env);
-  if (!remote.ok) throw new UserError(`${cmd}: ${remote.error}`, remote.exitCode);
-  const { name, backend } = remote.value;
+  const { name, backend } = await requireRemote(cmd, root, values.remote, io);
   try {
     const store = new ExpStore(root);
     const r = verb === "push" ? await pushExperiments(store, backend, positionals) : await pullExperiments(store, backend, positionals);

@@ -3,22 +3,16 @@
 // `--json` for scripts. A pull checks out only when every object arrived (else the workspace is
 // left as it was, exit 1).
 import { availableParallelism } from "node:os";
-import { relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { resolveTargets } from "../../plan/index.js";
 import { RemoteError } from "../../remote/backends/backend.js";
 import type { Problem, Progress, TransferResult } from "../../remote/transfer.js";
-import type { TransferItem } from "../../remote/wants.js";
-import { allCommitItems, uniqueItems } from "../../session/remote-refs.js";
-import { openRemote, type OpenedRemote } from "../../session/remote-open.js";
-import { reproTargets } from "../../session/targets.js";
-import { checkoutItems, fetchItems, pushItems, type CheckoutItem, type TransferSummary } from "../../session/transfer.js";
-import { trackedItems } from "../../session/tracked-items.js";
-import type { Stores } from "../../session/stores.js";
-import { requireDataProject } from "../data-project.js";
+import type { OpenedRemote } from "../../session/remote-open.js";
+import { requireRemote } from "../open-remote.js";
+import { checkoutItems, fetchItems, pushItems, type TransferSummary } from "../../session/transfer.js";
+import { uniqueItems } from "../../session/remote-refs.js";
+import { transferItems } from "../transfer-items.js";
 import { formatDuration } from "../../report/format.js";
 import { ExitCode, UserError, type CliIO, type Command } from "../io.js";
-import { requireStores } from "../open.js";
 import { formatBytes, progressBar } from "../progress-bar.js";
 
 type Verb = "push" | "pull" | "fetch";
@@ -75,50 +69,6 @@ function parse(verb: Verb, argv: readonly string[], io: CliIO): Parsed | null {
   return { targets: positionals, remote: values.remote, jobs, runCache: values["run-cache"], allCommits: values["all-commits"], json: values.json };
 }
 
-/** The items a command moves: the targeted stages' outs and tracked data, or everything. */
-async function itemsFor(verb: Verb, p: Parsed, io: CliIO): Promise<{ root: string; items: CheckoutItem[]; extra: TransferItem[]; stores: Stores }> {
-  const { root, project, tracked } = await requireDataProject(io.cwd);
-  const stores = await requireStores(project ?? root);
-  const fromTracked = trackedItems(tracked.data);
-  for (const d of fromTracked.md5Only) io.stderr(`pipe ${verb}: ${d.file}: records DVC's md5 only, no pipe object to move (run 'pipe add ${d.path}' once)\n`);
-  let names: readonly string[] | null = null;
-  let tracks: CheckoutItem[] = fromTracked.items;
-  if (p.targets.length > 0) {
-    const stageTargets: string[] = [];
-    const picked: CheckoutItem[] = [];
-    for (const t of p.targets) {
-      const rel = relative(root, resolve(io.cwd, t)).split(sep).join("/");
-      const hit = fromTracked.items.filter((i) => i.path === rel || i.file === rel);
-      if (hit.length > 0) picked.push(...hit);
-      else stageTargets.push(t);
-    }
-    tracks = picked;
-    names = [];
-    if (stageTargets.length > 0) {
-      if (project === null) throw new UserError(`pipe ${verb}: '${stageTargets[0] as string}' is not tracked data, and this project has no pipeline`);
-      const t = resolveTargets(project.graph, reproTargets(project, io.cwd, { targets: stageTargets, recursive: false, allPipelines: false }));
-      if (!Array.isArray(t)) throw new UserError(`pipe ${verb}: unknown target '${t.target}' (not a stage or tracked data; stages: ${t.known.join(", ")})`);
-      names = t;
-    }
-  }
-  const fromLock: CheckoutItem[] = [];
-  for (const name of names ?? Object.keys(stores.lock.stages)) {
-    const entry = stores.lock.stages[name];
-    if (entry === undefined) continue;
-    for (const out of entry.outs) {
-      fromLock.push({
-        digest: out.hash,
-        size: out.size,
-        label: `${out.path} (stage ${name})`,
-        path: out.path,
-        ...(out.nfiles !== undefined ? { nfiles: out.nfiles } : {}),
-      });
-    }
-  }
-  const extra = p.allCommits ? (await allCommitItems(root)).items : [];
-  return { root, items: [...fromLock, ...tracks], extra, stores };
-}
-
 function problemLines(verb: Verb, remote: OpenedRemote, problems: readonly Problem[]): string {
   return problems
     .map((pr) => `pipe ${verb}: ${pr.want.label}: ${pr.why.replace(` ${remote.backend.url}`, ` '${remote.name}' (${remote.backend.url})`)}\n`)
@@ -156,15 +106,14 @@ function transferCommand(verb: Verb): Command {
   return async (argv, io) => {
     const p = parse(verb, argv, io);
     if (p === null) return ExitCode.ok;
-    const { root, items, extra, stores } = await itemsFor(verb, p, io);
-    const remote = await openRemote(root, p.remote, io.env);
-    if (!remote.ok) throw new UserError(`pipe ${verb}: ${remote.error}`, remote.exitCode);
+    const { root, items, extra, stores } = await transferItems(`pipe ${verb}`, p.targets, p.allCommits, io);
+    const remote = await requireRemote(`pipe ${verb}`, root, p.remote, io);
     const bar = progressBar(io, verb);
     const started = Date.now();
     try {
       const req = {
         cache: stores.cache,
-        remote: remote.value.backend,
+        remote: remote.backend,
         items: uniqueItems([...items, ...extra]),
         jobs: p.jobs,
         runCache: p.runCache,
@@ -173,10 +122,10 @@ function transferCommand(verb: Verb): Command {
       const summary = verb === "push" ? await pushItems(req) : await fetchItems(req);
       bar.done();
       const problems = [...summary.objects.problems, ...(summary.runs?.problems ?? [])];
-      io.stderr(problemLines(verb, remote.value, problems));
+      io.stderr(problemLines(verb, remote, problems));
       if (problems.length > 0 && verb === "pull") {
-        io.stderr(`pipe pull: ${problems.length} object(s) could not be fetched from '${remote.value.name}'; the workspace was left as it was\n`);
-        if (p.json) io.stdout(summaryJson(verb, remote.value, summary, Date.now() - started));
+        io.stderr(`pipe pull: ${problems.length} object(s) could not be fetched from '${remote.name}'; the workspace was left as it was\n`);
+        if (p.json) io.stdout(summaryJson(verb, remote, summary, Date.now() - started));
         return ExitCode.stageFailed;
       }
       let checkout: { restored: readonly string[]; unchanged: number } | undefined;
@@ -184,18 +133,18 @@ function transferCommand(verb: Verb): Command {
         const c = await checkoutItems(stores.cache, stores.hasher, items);
         checkout = { restored: c.restored, unchanged: c.unchanged };
         if (!p.json) for (const r of c.restored) io.stderr(`restored ${r}\n`);
-        io.stderr(problemLines(verb, remote.value, c.problems));
+        io.stderr(problemLines(verb, remote, c.problems));
         if (c.problems.length > 0) return ExitCode.stageFailed;
       }
-      if (p.json) io.stdout(summaryJson(verb, remote.value, summary, Date.now() - started, checkout));
-      else io.stderr(summaryText(verb, remote.value, summary, Date.now() - started));
+      if (p.json) io.stdout(summaryJson(verb, remote, summary, Date.now() - started, checkout));
+      else io.stderr(summaryText(verb, remote, summary, Date.now() - started));
       return problems.length > 0 ? ExitCode.stageFailed : ExitCode.ok;
     } catch (e) {
       bar.done();
       if (e instanceof RemoteError) throw new UserError(`pipe ${verb}: ${e.message}`, ExitCode.stageFailed);
       throw e;
     } finally {
-      await remote.value.backend.close();
+      await remote.backend.close();
     }
   };
 }
