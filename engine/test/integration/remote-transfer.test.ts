@@ -131,6 +131,24 @@ describe("push then pull on a second clone", () => {
     expect(b.exists("raw.csv")).toBe(false);
   });
 
+  it("status --cloud says what push would send and what pull would bring", () => {
+    setUp();
+    const before = a.pipe("status", "--cloud", "--json");
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout)).toMatchObject({
+      remote: "team",
+      notOnRemote: ["metrics.json (stage make)", "out (stage make)", "raw.csv (raw.csv.dvc)"],
+      notLocal: [],
+      nowhere: [],
+    });
+    expect(a.pipe("push").code).toBe(0);
+    expect(a.pipe("status", "--cloud").stdout).toBe("Remote 'team' and the local cache hold the same 3 output(s).\n");
+    b = cloneA();
+    const text = b.pipe("status", "--cloud").stdout;
+    expect(text).toContain("not in the local cache (pipe pull brings them):\n    out (stage make)\n");
+    expect(text).toContain("    raw.csv (raw.csv.dvc)\n");
+  });
+
   it("targets: push one stage's outputs only", () => {
     setUp();
     const pushed = a.pipe("push", "make", "--json");

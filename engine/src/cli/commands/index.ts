@@ -6,7 +6,10 @@ type Loader = () => Promise<Command>;
 
 export const commands: Readonly<Record<string, { summary: string; load: Loader }>> = {
   repro: { summary: "run the stale stages of the pipeline", load: async () => (await import("./repro.js")).repro },
-  status: { summary: "show which stages are stale, and why", load: async () => (await import("./status.js")).status },
+  status: {
+    summary: "show which stages and tracked data are stale, and why (--cloud: against a remote)",
+    load: async () => (await import("./status.js")).status,
+  },
   dag: { summary: "print the stage graph (ascii, --mermaid, --dot, --json)", load: async () => (await import("./dag.js")).dag },
   checkout: { summary: "restore outputs recorded in pipeline.lock from the cache", load: async () => (await import("./checkout.js")).checkout },
   gc: { summary: "remove cache objects the lock does not reference", load: async () => (await import("./gc.js")).gc },
@@ -19,5 +22,5 @@ export const commands: Readonly<Record<string, { summary: string; load: Loader }
   push: { summary: "upload cached outputs and tracked data to a remote", load: async () => (await import("./transfer.js")).push },
   pull: { summary: "download outputs and tracked data from a remote, then check them out", load: async () => (await import("./transfer.js")).pull },
   fetch: { summary: "download outputs and tracked data from a remote into the cache only", load: async () => (await import("./transfer.js")).fetch },
-  exp: { summary: "run, list, compare and apply experiments (run, show, diff, apply)", load: async () => (await import("./exp.js")).exp },
+  exp: { summary: "run, list, compare, apply and share experiments (run, show, diff, apply, push, pull)", load: async () => (await import("./exp.js")).exp },
 };

@@ -9,7 +9,7 @@ import { trackedChanges } from "../../index.js";
 import type { Hasher } from "../../hashing/index.js";
 import type { StaleReason } from "../../status/index.js";
 import { createRecall, decideStage, describeReason, observe } from "../../status/index.js";
-import { ExitCode, type Command } from "../io.js";
+import { ExitCode, UserError, type Command } from "../io.js";
 import { requireStores } from "../open.js";
 import { requireDataProject } from "../data-project.js";
 
@@ -62,14 +62,24 @@ async function changedData(dp: DataProject, hasher: Hasher): Promise<Entry[]> {
 }
 
 export const status: Command = async (argv, io) => {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      cloud: { type: "boolean", short: "c", default: false },
+      remote: { type: "string", short: "r" },
+      help: { type: "boolean", short: "h", default: false },
+    },
   });
   if (values.help) {
-    io.stdout("usage: pipe status [--json]\n\nShow the stale stages and why each is stale, and the tracked data (.dvc files) that changed.\n");
+    io.stdout(
+      "usage: pipe status [--json]\n       pipe status --cloud [-r NAME] [targets...] [--json]\n\nShow the stale stages and why each is stale, and the tracked data (.dvc files) that changed.\n--cloud: what is missing on the remote (pipe push sends it) and what is missing locally (pipe pull brings it).\n",
+    );
     return ExitCode.ok;
   }
+  if (values.cloud) return (await import("./status-cloud.js")).statusCloud(positionals, values.remote, values.json, io);
+  if (positionals.length > 0 || values.remote !== undefined) throw new UserError("pipe status: targets and -r/--remote are for --cloud");
   const dp = await requireDataProject(io.cwd);
   const stores = await requireStores(dp.project ?? dp.root);
   const entries = [...(await staleStages(dp, stores)), ...(await changedData(dp, stores.hasher))];
