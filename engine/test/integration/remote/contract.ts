@@ -19,9 +19,9 @@ export interface Target {
   secrets: readonly string[];
   /** Size of a body large enough to take the backend's large-object path. */
   largeSize: number;
+  /** The environment the backend sees (default: this process's). */
+  env?: Record<string, string | undefined>;
 }
-
-const ctx = { root: process.cwd(), env: process.env };
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -72,8 +72,10 @@ export function contract(name: string, target: () => Target): void {
   describe(name, () => {
     let t: Target;
     let remote: RemoteBackend;
+    let ctx: { root: string; env: Record<string, string | undefined> };
     beforeAll(() => {
       t = target();
+      ctx = { root: process.cwd(), env: t.env ?? process.env };
       remote = openBackend(t.good(), ctx);
     });
     afterAll(async () => {
