@@ -145,7 +145,7 @@ describe("push then pull on a second clone", () => {
     expect(a.pipe("status", "--cloud").stdout).toBe("Remote 'team' and the local cache hold the same 3 output(s).\n");
     b = cloneA();
     const text = b.pipe("status", "--cloud").stdout;
-    expect(text).toContain("not in the local cache (pipe pull brings them):\n    out (stage make)\n");
+    expect(text).toContain("not in the local cache (pipe pull brings them):\n    metrics.json (stage make)\n    out (stage make)\n");
     expect(text).toContain("    raw.csv (raw.csv.dvc)\n");
   });
 
