@@ -5,6 +5,7 @@ import type { ExperimentRecord } from "../exp/types.js";
 import type { ExpStore } from "../exp/store.js";
 import { RemoteError, type RemoteBackend } from "./backends/backend.js";
 import { expIdOfKey, expKey } from "./keys.js";
+import { bodyText } from "./manifests.js";
 
 export interface ExpTransfer {
   readonly moved: readonly string[];
@@ -46,9 +47,7 @@ export async function pullExperiments(store: ExpStore, remote: RemoteBackend, na
     if (id === null) continue;
     let text: string;
     try {
-      const chunks: Buffer[] = [];
-      for await (const c of await remote.get(key)) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-      text = Buffer.concat(chunks).toString("utf8");
+      text = await bodyText(await remote.get(key));
     } catch (e) {
       if (e instanceof RemoteError && e.kind === "missing") continue; // removed while listing
       throw e;

@@ -4,10 +4,11 @@
 import { promises as fsp } from "node:fs";
 import { Readable } from "node:stream";
 import { parseRunEntry, type Cache, type RunEntry } from "../cache/index.js";
-import type { Digest, Manifest } from "../hashing/index.js";
+import type { Digest } from "../hashing/index.js";
 import { RemoteError, type RemoteBackend } from "./backends/backend.js";
-import { fingerprintOfKey, objectKey, runKey } from "./keys.js";
+import { fingerprintOfKey, runKey } from "./keys.js";
 import { localObjects } from "./local.js";
+import { bodyText, manifestFetcher } from "./manifests.js";
 import { fetchObjects, pushObjects, type Problem, type TransferOptions } from "./transfer.js";
 import { expandWants, type TransferItem } from "./wants.js";
 
@@ -33,12 +34,6 @@ async function localRuns(cache: Cache): Promise<Map<string, RunEntry>> {
   return runs;
 }
 
-async function bodyText(body: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** Upload every local entry the remote lacks, after its objects. */
 export async function pushRunCache(cache: Cache, remote: RemoteBackend, opts: TransferOptions): Promise<RunCacheResult> {
   const runs = await localRuns(cache);
@@ -60,21 +55,6 @@ export async function pushRunCache(cache: Cache, remote: RemoteBackend, opts: Tr
   return { moved, present: runs.size - todo.length, problems };
 }
 
-/** A manifest from the local cache or fetched (verified) from the remote. */
-async function manifestVia(cache: Cache, remote: RemoteBackend, d: Digest): Promise<Manifest | string> {
-  const have = await cache.readManifest(d);
-  if (have !== null) return have;
-  try {
-    const body = await remote.get(objectKey(d));
-    if ((await localObjects(cache).receive(d, body, () => undefined)) === "corrupt") return `manifest ${d} on remote ${remote.url} is corrupt`;
-  } catch (e) {
-    if (e instanceof RemoteError && e.kind === "missing") return `manifest ${d} is not on remote ${remote.url}`;
-    throw e;
-  }
-  const text = await cache.readManifest(d);
-  return text ?? `object ${d} on remote ${remote.url} is not a manifest`;
-}
-
 /**
  * One remote entry by fingerprint, its objects fetched into the local cache and the entry written
  * there too; null when the remote has no usable entry. Problems (a missing object) are reported.
@@ -92,7 +72,7 @@ export async function fetchRun(cache: Cache, remote: RemoteBackend, fp: string, 
     warn(`corrupt run-cache entry ${runKey(fp)} on remote ${remote.url}: ${entry}; treating as a miss`);
     return null;
   }
-  const wanted = await expandWants(itemsOf(fp, entry), (d) => manifestVia(cache, remote, d));
+  const wanted = await expandWants(itemsOf(fp, entry), manifestFetcher(cache, remote));
   const objects = await fetchObjects(localObjects(cache), remote, wanted, opts);
   if (objects.problems.length > 0) {
     for (const p of objects.problems) warn(`run-cache entry ${fp.slice(0, 8)} on remote ${remote.url}: ${p.want.label}: ${p.why}; treating as a miss`);

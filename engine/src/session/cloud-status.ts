@@ -6,7 +6,7 @@ import { isDirDigest, type Digest } from "../hashing/index.js";
 import type { RemoteBackend } from "../remote/backends/backend.js";
 import { objectKey } from "../remote/keys.js";
 import type { TransferItem } from "../remote/wants.js";
-import { manifestFetcher } from "./transfer.js";
+import { manifestFetcher } from "../remote/manifests.js";
 
 export interface CloudStatus {
   /** In the local cache, not on the remote: what `pipe push` sends. */

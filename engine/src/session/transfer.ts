@@ -9,9 +9,8 @@ import type { Cache } from "../cache/index.js";
 import type { Digest, Hasher, HashInfo, Manifest } from "../hashing/index.js";
 import { isDirDigest } from "../hashing/index.js";
 import type { RemoteBackend } from "../remote/backends/backend.js";
-import { RemoteError } from "../remote/backends/backend.js";
-import { objectKey } from "../remote/keys.js";
 import { localObjects } from "../remote/local.js";
+import { manifestFetcher } from "../remote/manifests.js";
 import { fetchObjects, pushObjects, type Problem, type Progress, type TransferResult } from "../remote/transfer.js";
 import { expandWants, type TransferItem, type Wanted } from "../remote/wants.js";
 import { fetchRunCache, pushRunCache, type RunCacheResult } from "../remote/runs.js";
@@ -46,26 +45,6 @@ export async function pushItems(req: TransferRequest): Promise<TransferSummary> 
   const objects = await pushObjects(local, req.remote, wanted, opts);
   const runs = req.runCache ? await pushRunCache(req.cache, req.remote, opts) : null;
   return { objects, runs };
-}
-
-/** A manifest from the local cache, else fetched from the remote (verified, then kept). */
-export function manifestFetcher(cache: Cache, remote: RemoteBackend): (d: Digest) => Promise<Manifest | string> {
-  const local = localObjects(cache);
-  return async (d) => {
-    const have = await cache.readManifest(d);
-    if (have !== null) return have;
-    let body;
-    try {
-      body = await remote.get(objectKey(d));
-    } catch (e) {
-      if (e instanceof RemoteError && e.kind === "missing") return `object ${d} is not on remote ${remote.url}`;
-      throw e;
-    }
-    if ((await local.receive(d, body, () => undefined)) === "corrupt")
-      return `object ${d} on remote ${remote.url} is corrupt: its bytes do not hash to its name`;
-    const text = await cache.readManifest(d);
-    return text ?? `object ${d} on remote ${remote.url} is not a directory manifest`;
-  };
 }
 
 export async function fetchItems(req: TransferRequest): Promise<TransferSummary> {
