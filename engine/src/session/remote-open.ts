@@ -26,7 +26,7 @@ export async function openRemote(root: string, name: string | undefined, env: Re
   if (!remote.ok) return { ok: false, error: line(remote.error), exitCode: 2 };
   try {
     const warnings = config.value.warnings.map(line);
-    return { ok: true, value: { name: remote.value.name, backend: openBackend(remote.value, { root, env }), warnings } };
+    return { ok: true, value: { name: remote.value.name, backend: await openBackend(remote.value, { root, env }), warnings } };
   } catch (e) {
     if (e instanceof RemoteError) return { ok: false, error: e.message, exitCode: 2 };
     throw e;

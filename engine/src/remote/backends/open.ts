@@ -6,8 +6,6 @@ import type { RemoteBackend, RemoteSettings } from "./backend.js";
 import { RemoteError } from "./backend.js";
 import { DirBackend } from "./dir.js";
 import { makeLabel } from "./errors.js";
-import { openS3 } from "./s3.js";
-import { openSsh } from "./ssh.js";
 
 /** What opening a backend may read from the world: the project root (relative paths) and the environment. */
 export interface OpenContext {
@@ -19,7 +17,8 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
 /** `user@host:path`, scp's form: not a folder, and not a URL this tool reads. */
 const SCP_LIKE = /^[^/:\s]+@[^/:\s]+:/;
 
-export function openBackend(settings: RemoteSettings, ctx: OpenContext): RemoteBackend {
+/** Async so that the S3 SDK and ssh2 (about half a second of imports) load only for a remote that uses them. */
+export async function openBackend(settings: RemoteSettings, ctx: OpenContext): Promise<RemoteBackend> {
   const bad = (what: string): RemoteError => new RemoteError("config", `remote "${settings.name}": ${what}`);
   const url = settings.url.trim();
   if (url === "") throw bad("no URL (set one with `pipe remote add NAME URL`)");
@@ -40,9 +39,9 @@ export function openBackend(settings: RemoteSettings, ctx: OpenContext): RemoteB
       return new DirBackend(makeLabel(settings.name, url, []), root);
     }
     case "s3":
-      return openS3(settings, ctx);
+      return (await import("./s3.js")).openS3(settings, ctx);
     case "ssh":
-      return openSsh(settings, ctx);
+      return (await import("./ssh.js")).openSsh(settings, ctx);
     default:
       throw bad(`unsupported remote type "${scheme}://" (pipe reads a folder path, file://, s3:// and ssh://)`);
   }

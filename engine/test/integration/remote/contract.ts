@@ -73,10 +73,10 @@ export function contract(name: string, target: () => Target): void {
     let t: Target;
     let remote: RemoteBackend;
     let ctx: { root: string; env: Record<string, string | undefined> };
-    beforeAll(() => {
+    beforeAll(async () => {
       t = target();
       ctx = { root: process.cwd(), env: t.env ?? process.env };
-      remote = openBackend(t.good(), ctx);
+      remote = await openBackend(t.good(), ctx);
     });
     afterAll(async () => {
       await remote?.close();
@@ -150,7 +150,7 @@ export function contract(name: string, target: () => Target): void {
 
     it("says a remote whose root is not there is no-root", async () => {
       const settings = t.noRoot();
-      const backend = openBackend(settings, ctx);
+      const backend = await openBackend(settings, ctx);
       try {
         for (const attempt of [
           () => backend.get("objects/aa/x"),
@@ -170,7 +170,7 @@ export function contract(name: string, target: () => Target): void {
     it("says an unreachable remote is unreachable", async () => {
       if (!t.unreachable) return;
       const settings = t.unreachable();
-      const backend = openBackend(settings, ctx);
+      const backend = await openBackend(settings, ctx);
       try {
         const err = await errorOf(backend.existsMany(["objects/aa/x"]));
         expect(err.kind).toBe("unreachable");
@@ -183,7 +183,7 @@ export function contract(name: string, target: () => Target): void {
     it("says refused credentials are auth, without printing them", async () => {
       if (!t.badAuth) return;
       const settings = t.badAuth();
-      const backend = openBackend(settings, ctx);
+      const backend = await openBackend(settings, ctx);
       try {
         const err = await errorOf(backend.get("objects/aa/x"));
         expect(err.kind).toBe("auth");

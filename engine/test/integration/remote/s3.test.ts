@@ -46,7 +46,7 @@ contract("s3 remote", () => ({
 
 describe("s3 remote, large objects", () => {
   it("sends a body at the multipart threshold in parts, and a part upload that fails leaves no key", async () => {
-    const remote = openBackend({ name: "team", url: `s3://${s3.bucket}/mp`, options: options() }, ctx);
+    const remote = await openBackend({ name: "team", url: `s3://${s3.bucket}/mp`, options: options() }, ctx);
     const client = new S3Client({
       endpoint: s3.endpoint,
       forcePathStyle: true,
@@ -82,7 +82,7 @@ describe("s3 remote, large objects", () => {
 
 describe("s3 remote, existence in batches", () => {
   it("lists a folder once for many keys instead of one HeadObject each", async () => {
-    const remote = openBackend({ name: "team", url: `s3://${s3.bucket}/batch`, options: options() }, ctx);
+    const remote = await openBackend({ name: "team", url: `s3://${s3.bucket}/batch`, options: options() }, ctx);
     try {
       const present = Array.from({ length: 80 }, (_, i) => `objects/ab/${i.toString().padStart(3, "0")}`);
       await Promise.all(present.map((key) => remote.put(key, () => Readable.from([Buffer.from(key)]), key.length)));
@@ -99,13 +99,13 @@ describe("s3 remote, existence in batches", () => {
 });
 
 describe("s3 remote settings", () => {
-  it("refuses a size option that is not a size, naming it", () => {
-    expect(() => openBackend({ name: "team", url: "s3://b/p", options: { multipart_threshold: "lots" } }, { root: "/", env: {} })).toThrow(
+  it("refuses a size option that is not a size, naming it", async () => {
+    await expect(openBackend({ name: "team", url: "s3://b/p", options: { multipart_threshold: "lots" } }, { root: "/", env: {} })).rejects.toThrow(
       /remote "team" \(s3:\/\/b\/p\): multipart_threshold = "lots" is not a size/,
     );
   });
 
-  it("refuses a URL with no bucket", () => {
-    expect(() => openBackend({ name: "team", url: "s3://", options: {} }, { root: "/", env: {} })).toThrow(/no bucket/);
+  it("refuses a URL with no bucket", async () => {
+    await expect(openBackend({ name: "team", url: "s3://", options: {} }, { root: "/", env: {} })).rejects.toThrow(/no bucket/);
   });
 });

@@ -56,7 +56,7 @@ describeWith("ssh remote", available, "openssh-server (/usr/sbin/sshd) and ssh-k
     const hostField = `[${sshd.host}]:${sshd.port.toString()}`;
     const other = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBv2wGbyuLkhc0Z1sm3b3mPBEd5Q6C/hdtnWp3jdJUrL";
     writeFileSync(known, `${hostField} ${other}\n`);
-    const refused = openBackend(settings(sshd.root, { known_hosts: known }), { root: temp, env: env() });
+    const refused = await openBackend(settings(sshd.root, { known_hosts: known }), { root: temp, env: env() });
     try {
       const err = await refused.existsMany(["x"]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RemoteError);
@@ -66,7 +66,7 @@ describeWith("ssh remote", available, "openssh-server (/usr/sbin/sshd) and ssh-k
       await refused.close();
     }
     writeFileSync(known, `${hostField} ${sshd.hostPublicKey}\n`);
-    const accepted = openBackend(settings(sshd.root, { known_hosts: known }), { root: temp, env: env() });
+    const accepted = await openBackend(settings(sshd.root, { known_hosts: known }), { root: temp, env: env() });
     try {
       await accepted.put("known/ok", () => Readable.from([Buffer.from("ok")]), 2);
       expect([...(await accepted.existsMany(["known/ok"]))]).toEqual(["known/ok"]);
@@ -75,8 +75,8 @@ describeWith("ssh remote", available, "openssh-server (/usr/sbin/sshd) and ssh-k
     }
   });
 
-  it("names the remote without the password a URL carried", () => {
-    const backend = openBackend({ name: "lab", url: `ssh://me:hunter22@${sshd.host}:2222/srv/cache`, options: {} }, { root: temp, env: env() });
+  it("names the remote without the password a URL carried", async () => {
+    const backend = await openBackend({ name: "lab", url: `ssh://me:hunter22@${sshd.host}:2222/srv/cache`, options: {} }, { root: temp, env: env() });
     expect(backend.url).toBe(`ssh://me@${sshd.host}:2222/srv/cache`);
     expect(backend.url).not.toContain("hunter22");
   });

@@ -4,9 +4,9 @@ import { openBackend, RemoteError } from "../../../src/remote/backends/index.js"
 
 const ctx = { root: "/project", env: {} };
 
-function configError(url: string): RemoteError {
+async function configError(url: string): Promise<RemoteError> {
   try {
-    openBackend({ name: "team", url, options: {} }, ctx);
+    await openBackend({ name: "team", url, options: {} }, ctx);
   } catch (err) {
     expect(err).toBeInstanceOf(RemoteError);
     return err as RemoteError;
@@ -15,10 +15,10 @@ function configError(url: string): RemoteError {
 }
 
 describe("openBackend", () => {
-  it("opens a folder path, relative to the project root, or a file:// URL", () => {
-    expect(openBackend({ name: "team", url: "../cache", options: {} }, ctx).url).toBe("../cache");
-    expect(openBackend({ name: "team", url: "/mnt/shared/cache", options: {} }, ctx).url).toBe("/mnt/shared/cache");
-    expect(openBackend({ name: "team", url: "file:///mnt/shared/cache", options: {} }, ctx).url).toBe("file:///mnt/shared/cache");
+  it("opens a folder path, relative to the project root, or a file:// URL", async () => {
+    expect((await openBackend({ name: "team", url: "../cache", options: {} }, ctx)).url).toBe("../cache");
+    expect((await openBackend({ name: "team", url: "/mnt/shared/cache", options: {} }, ctx)).url).toBe("/mnt/shared/cache");
+    expect((await openBackend({ name: "team", url: "file:///mnt/shared/cache", options: {} }, ctx)).url).toBe("file:///mnt/shared/cache");
   });
 
   it.each([
@@ -26,8 +26,8 @@ describe("openBackend", () => {
     ["me@host:/srv/cache", /ssh:\/\/user@host\/absolute\/path/],
     ["file://host/share", /file:\/\//],
     ["", /no URL/],
-  ])("rejects %j as a config error naming the remote", (url, why) => {
-    const err = configError(url);
+  ])("rejects %j as a config error naming the remote", async (url, why) => {
+    const err = await configError(url);
     expect(err.kind).toBe("config");
     expect(err.message).toContain('remote "team"');
     expect(err.message).toMatch(why);
