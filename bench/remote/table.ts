@@ -39,7 +39,7 @@ export function renderTable(rows: readonly Row[]): string {
     s(r.push.wall),
     s(r.rsyncPush?.wall),
     ratio(r.push, r.rsyncPush) === null ? "-" : `${s(ratio(r.push, r.rsyncPush))}x`,
-    s(r.secondPush),
+    r.secondPush.toFixed(3),
     s(r.pull.wall),
     s(r.rsyncPull?.wall),
     ratio(r.pull, r.rsyncPull) === null ? "-" : `${s(ratio(r.pull, r.rsyncPull))}x`,
@@ -67,7 +67,7 @@ export function verdicts(rows: readonly Row[]): string[] {
       if (x !== null) lines.push(`${mark(x <= t)}  ${r.case} ${r.remote} ${what}: ${x.toFixed(2)}x rsync (target <= ${t.toFixed(1)}x)`);
     }
     lines.push(
-      `${mark(r.secondPush < TARGET_SECOND_PUSH)}  ${r.case} ${r.remote} second push: ${r.secondPush.toFixed(2)} s (target < ${TARGET_SECOND_PUSH.toFixed(1)} s)`,
+      `${mark(r.secondPush < TARGET_SECOND_PUSH)}  ${r.case} ${r.remote} second push: ${r.secondPush.toFixed(3)} s (target < ${TARGET_SECOND_PUSH.toFixed(1)} s)`,
     );
   }
   return lines;
