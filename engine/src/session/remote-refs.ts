@@ -1,20 +1,21 @@
 // What push, pull, fetch and `status --cloud` move: the outputs the current locks record (all of
 // them, or the targeted stages'), with `--all-commits` those of every git revision's locks too.
 // Each becomes a TransferItem labelled with its path and where it is recorded.
-import { isDirDigest } from "../hashing/index.js";
 import { gitConfigFs, listCommits } from "../git/index.js";
 import { addressed, lockPathOf } from "../lock/address.js";
 import { parseLock } from "../lock/read.js";
 import type { LockFile } from "../lock/index.js";
 import type { TransferItem } from "../remote/wants.js";
+import type { CheckoutItem } from "./transfer.js";
 
 /** The outs of `names` (every stage when null) as the lock records them. */
-export function lockItems(lock: LockFile, names: readonly string[] | null, suffix = ""): TransferItem[] {
-  const items: TransferItem[] = [];
+export function lockItems(lock: LockFile, names: readonly string[] | null, suffix = ""): CheckoutItem[] {
+  const items: CheckoutItem[] = [];
   for (const name of names ?? Object.keys(lock.stages)) {
-    const entry = lock.stages[name];
-    if (entry === undefined) continue;
-    for (const out of entry.outs) items.push({ digest: out.hash, size: out.size, label: `${out.path} (stage ${name}${suffix})` });
+    for (const out of lock.stages[name]?.outs ?? []) {
+      const nfiles = out.nfiles === undefined ? {} : { nfiles: out.nfiles };
+      items.push({ digest: out.hash, size: out.size, label: `${out.path} (stage ${name}${suffix})`, path: out.path, ...nfiles });
+    }
   }
   return items;
 }
@@ -48,5 +49,3 @@ export function uniqueItems(items: readonly TransferItem[]): TransferItem[] {
   const seen = new Set<string>();
   return items.filter((i) => (seen.has(i.digest) ? false : (seen.add(i.digest), true)));
 }
-
-export const isDirItem = (i: TransferItem): boolean => isDirDigest(i.digest);

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { RelPath } from "../config/types.js";
-import type { Cache } from "../cache/index.js";
+import { describeRestoreProblem, type Cache } from "../cache/index.js";
 import type { Digest, Hasher, HashInfo, Manifest } from "../hashing/index.js";
 import { isDirDigest } from "../hashing/index.js";
 import type { RemoteBackend } from "../remote/backends/backend.js";
@@ -88,8 +88,7 @@ export async function checkoutItems(cache: Cache, hasher: Hasher, items: readonl
     }
     const problem = await cache.restoreChecked(item.path, infoOf(item));
     if (problem === null) restored.push(item.path);
-    else
-      problems.push({ want: { digest: item.digest, size: item.size, label: item.label }, why: `cannot restore it: ${problem.kind} object ${problem.digest}` });
+    else problems.push({ want: { digest: item.digest, size: item.size, label: item.label }, why: describeRestoreProblem(item.path, problem) });
   }
   await hasher.flush();
   await cache.flush();
@@ -106,7 +105,8 @@ export async function pullMissingTracked(
   const missing = trackedItems((await collectTracked(root)).data).items.filter((i) => !existsSync(join(root, i.path)));
   if (missing.length === 0) return { restored: [], unchanged: 0, problems: [], fetchProblems: [] };
   const fetched = await fetchItems({ cache: stores.cache, remote, items: missing, jobs, runCache: false });
-  const ok = missing.filter((i) => !fetched.objects.problems.some((p) => p.want.label.startsWith(i.path)));
-  const checkout = await checkoutItems(stores.cache, stores.hasher, ok);
+  const arrived: CheckoutItem[] = [];
+  for (const i of missing) if (await stores.cache.has(infoOf(i))) arrived.push(i);
+  const checkout = await checkoutItems(stores.cache, stores.hasher, arrived);
   return { ...checkout, fetchProblems: fetched.objects.problems };
 }

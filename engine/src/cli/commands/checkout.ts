@@ -1,17 +1,15 @@
 // `pipe checkout [targets]`: bring the outputs recorded in pipeline.lock, and the data the `.dvc`
 // files track, back from the cache. A target is a stage (as for repro), a `.dvc` file or a tracked path.
-import { relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import type { HashInfo } from "../../hashing/index.js";
 import { isDirDigest } from "../../hashing/index.js";
 import { describeRestoreProblem } from "../../cache/index.js";
 import type { TrackedData } from "../../index.js";
-import { resolveTargets } from "../../plan/index.js";
-import { reproTargets } from "../../session/targets.js";
 import type { RelPath } from "../../config/types.js";
-import { ExitCode, UserError, type Command } from "../io.js";
+import { ExitCode, type Command } from "../io.js";
 import { requireStores } from "../open.js";
 import { requireDataProject } from "../data-project.js";
+import { resolveDataTargets } from "../data-targets.js";
 
 const HELP = `usage: pipe checkout [targets...]
 
@@ -40,19 +38,6 @@ const fromTracked = (d: TrackedData): Wanted => ({
   remedy: `run 'pipe pull ${d.file}', or 'pipe add ${d.path}' where the data is`,
 });
 
-/** Split targets into tracked data (by `.dvc` file or path, relative to the working folder) and stage targets. */
-function splitTargets(root: string, cwd: string, targets: readonly string[], tracked: readonly TrackedData[]): { data: TrackedData[]; stages: string[] } {
-  const data: TrackedData[] = [];
-  const stages: string[] = [];
-  for (const t of targets) {
-    const rel = relative(root, resolve(cwd, t)).split(sep).join("/");
-    const hit = tracked.filter((d) => d.file === rel || d.path === rel);
-    if (hit.length > 0) data.push(...hit.filter((h) => !data.includes(h)));
-    else stages.push(t);
-  }
-  return { data, stages };
-}
-
 export const checkout: Command = async (argv, io) => {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -63,25 +48,18 @@ export const checkout: Command = async (argv, io) => {
     io.stdout(HELP);
     return ExitCode.ok;
   }
-  const { root, project, tracked } = await requireDataProject(io.cwd);
-  const split = positionals.length > 0 ? splitTargets(root, io.cwd, positionals, tracked.data) : { data: [...tracked.data], stages: [] };
-  let names: readonly string[] = positionals.length > 0 ? [] : (project?.graph.order ?? []);
-  if (split.stages.length > 0) {
-    if (project === null)
-      throw new UserError(`pipe checkout: '${split.stages[0]}' is not tracked data (no .dvc file tracks it), and the project has no pipeline`);
-    const t = resolveTargets(project.graph, reproTargets(project, io.cwd, { targets: split.stages, recursive: false, allPipelines: false }));
-    if (!Array.isArray(t)) throw new UserError(`pipe checkout: unknown target '${t.target}' (not a stage or tracked data; stages: ${t.known.join(", ")})`);
-    names = t;
-  }
+  const dp = await requireDataProject(io.cwd);
+  const { root, project } = dp;
+  const picked = resolveDataTargets("pipe checkout", dp, io.cwd, positionals);
   const ws = await requireStores(project ?? root);
   const wanted: Wanted[] = [];
-  for (const name of names) {
+  for (const name of picked.stages) {
     for (const out of ws.lock.stages[name]?.outs ?? []) {
       const info: HashInfo = { digest: out.hash, size: out.size, isDir: isDirDigest(out.hash), ...(out.nfiles !== undefined ? { nfiles: out.nfiles } : {}) };
       wanted.push({ path: out.path, info, owner: `stage ${name}`, role: `output of stage '${name}'`, remedy: `run 'pipe repro ${name}' to make it again` });
     }
   }
-  wanted.push(...split.data.map(fromTracked));
+  wanted.push(...picked.data.map(fromTracked));
 
   let restored = 0;
   let unchanged = 0;
