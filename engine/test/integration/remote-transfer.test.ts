@@ -166,6 +166,29 @@ describe("push then pull on a second clone", () => {
   });
 });
 
+describe("a project of tracked data only (no pipeline file)", () => {
+  it("configures a remote, pushes, and pulls the deleted data back", () => {
+    const d = new Rig("pipe-remote-data-");
+    const store = `${d.dir}-store`;
+    mkdirSync(store);
+    try {
+      git(d, "init", "-q");
+      d.write("labels.csv", "id,label\n1,cat\n");
+      expect(d.pipe("add", "labels.csv").code).toBe(0);
+      const added = d.pipe("remote", "add", "-d", "team", store);
+      expect(added.stderr).toContain('added remote "team"');
+      expect(added.code).toBe(0);
+      expect(d.pipe("push").stderr).toContain("push: 1 objects");
+      d.remove("labels.csv");
+      expect(d.pipe("pull").code).toBe(0);
+      expect(d.read("labels.csv")).toBe("id,label\n1,cat\n");
+    } finally {
+      rmSync(d.dir, { recursive: true, force: true });
+      rmSync(store, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the shared run cache", () => {
   it("repro --pull restores a stage from the remote's run cache instead of running it", () => {
     setUp();

@@ -20,7 +20,7 @@ import {
 import type { Result } from "../../diagnostics/index.js";
 import { parseCommand } from "../compare-options.js";
 import { ExitCode, UserError, type CliIO, type Command } from "../io.js";
-import { requireRoot } from "../open.js";
+import { requireDataRoot } from "../data-project.js";
 import { dispatch } from "../subcommands.js";
 
 const HELP = `usage: pipe remote add [-d|--default] [--local] [-f|--force] NAME URL
@@ -186,7 +186,7 @@ async function apply(
 }
 
 async function load(io: CliIO): Promise<{ parsed: ParsedConfigs; config: RemoteConfig }> {
-  const root = requireRoot(io.cwd);
+  const root = requireDataRoot(io.cwd);
   const loaded = await loadRemoteFiles(root);
   if (!loaded.ok) throw new UserError(formatDiagnostic(loaded.error, new Map()), ExitCode.badPipeline);
   for (const w of loaded.value.config.warnings) io.stderr(`${formatDiagnostic(w, new Map())}\n`);
