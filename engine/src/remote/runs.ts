@@ -39,19 +39,20 @@ export async function pushRunCache(cache: Cache, remote: RemoteBackend, opts: Tr
   const runs = await localRuns(cache);
   const onRemote = await remote.existsMany([...runs.keys()].map(runKey));
   const todo = [...runs].filter(([fp]) => !onRemote.has(runKey(fp)));
-  const problems: Problem[] = [];
+  // Every entry's objects in one transfer (one existence batch); then each entry whose objects all made it.
+  const items = todo.flatMap(([fp, entry]) => itemsOf(fp, entry));
+  const wanted = await expandWants(items, async (d) => (await cache.readManifest(d)) ?? `manifest ${d} is not in the local cache`);
+  const objects = await pushObjects(localObjects(cache), remote, wanted, { ...opts, onProgress: () => undefined });
+  // A directory whose file failed has its manifest among the problems too (pushObjects holds it back).
+  const failed = new Set<string>(objects.problems.map((p) => p.want.digest));
   let moved = 0;
   for (const [fp, entry] of todo) {
-    const wanted = await expandWants(itemsOf(fp, entry), async (d) => (await cache.readManifest(d)) ?? `manifest ${d} is not in the local cache`);
-    const objects = await pushObjects(localObjects(cache), remote, wanted, { ...opts, onProgress: () => undefined });
-    if (objects.problems.length > 0) {
-      problems.push(...objects.problems);
-      continue;
-    }
+    if (entry.outs.some((o) => failed.has(o.digest))) continue;
     const text = `${JSON.stringify(entry, null, 2)}\n`;
     await remote.put(runKey(fp), () => Readable.from([Buffer.from(text)]), Buffer.byteLength(text));
     moved++;
   }
+  const problems = objects.problems;
   return { moved, present: runs.size - todo.length, problems };
 }
 

@@ -11,6 +11,7 @@ import { createHasher, type HashInfo, type Hasher } from "../../../src/hashing/i
 import { RemoteError } from "../../../src/remote/backends/backend.js";
 import { objectKey } from "../../../src/remote/keys.js";
 import { checkoutItems, fetchItems, pushItems, type CheckoutItem } from "../../../src/session/transfer.js";
+import { pushRunCache } from "../../../src/remote/runs.js";
 import { memoryRemote, type MemoryRemote } from "../../helpers/memory-remote.js";
 
 interface Side {
@@ -148,5 +149,28 @@ describe("fetch and checkout", () => {
     expect(got.objects.problems).toEqual([
       { want: { digest: item.digest, size: item.size, label: "model.bin (stage make)" }, why: `object ${item.digest} is not on remote mem://team` },
     ]);
+  });
+});
+
+describe("the run cache through a remote", () => {
+  it("sends entries after their objects, asking existence once for entries and once for objects, and holds back an entry whose object is gone", async () => {
+    write(a, "m1.bin", "one");
+    write(a, "m2.bin", "two");
+    const one = await produce(a, "m1.bin");
+    const two = await produce(a, "m2.bin");
+    const entry = (o: CheckoutItem) => ({
+      outs: [{ path: o.path, digest: o.digest, size: o.size, isDir: false }],
+      durationMs: 1,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    await a.cache.putRun("a".repeat(64), entry(one));
+    await a.cache.putRun("b".repeat(64), entry(two));
+    rmSync(objectPath(a.cache.layout, two.digest), { force: true });
+    const r = await pushRunCache(a.cache, remote, { jobs: 4 });
+    expect(r.moved).toBe(1);
+    expect(r.problems.map((p) => p.want.digest)).toEqual([two.digest]);
+    expect(remote.objects.has(`runs/${"a".repeat(64)}.json`)).toBe(true);
+    expect(remote.objects.has(`runs/${"b".repeat(64)}.json`)).toBe(false);
+    expect(remote.calls.filter((c) => c.startsWith("existsMany"))).toEqual(["existsMany 2", "existsMany 2"]);
   });
 });
