@@ -25,6 +25,7 @@ const LAYERS = [
   ["remote"],
   ["render"],
   ["session"],
+  ["ui"],
   ["cli"],
 ];
 
