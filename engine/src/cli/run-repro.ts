@@ -3,6 +3,7 @@
 // back (another repro holding the project, the experiment warning), and map it to an exit code.
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import type { ExecutorName } from "../exec/index.js";
 import { RemoteError } from "../remote/backends/backend.js";
 import { requireRemote } from "./open-remote.js";
 import { describeHolder } from "../files/holder.js";
@@ -23,6 +24,8 @@ export interface ReproRender {
   /** `--pull`: consult this remote's run cache (the default remote when `remote` is unset). */
   readonly pull?: boolean;
   readonly remote?: string;
+  /** `--executor`; absent: `.pipe/config`'s `executor`, else local. */
+  readonly executor?: ExecutorName;
 }
 
 /** Runs the session; returns its result and exit code, or throws UserError (busy, bad lock). */

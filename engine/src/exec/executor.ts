@@ -4,6 +4,10 @@ import type { Stage } from "../config/types.js";
 import type { StageFailure } from "../events/index.js";
 import type { Spawner } from "./spawn.js";
 
+/** The executors `pipe repro --executor` and `.pipe/config`'s `executor` name. */
+export type ExecutorName = "local" | "slurm";
+export const EXECUTOR_NAMES: readonly ExecutorName[] = ["local", "slurm"];
+
 /** One stage to run: its commands, where, with which environment. */
 export interface StageJob {
   readonly stage: Stage;

@@ -4,6 +4,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import type { PlanOptions } from "../../plan/index.js";
+import { EXECUTOR_NAMES, type ExecutorName } from "../../exec/index.js";
 import { findRoot } from "../../session/root.js";
 import { replayIfUpToDate, reproScope } from "../../session/replay.js";
 import { ExitCode, UserError, type CliIO, type Command } from "../io.js";
@@ -22,7 +23,10 @@ options:
   -s, --single-item    run only the targets, not their upstream
       --downstream     run the targets and everything downstream of them
       --dry            print what would run, change nothing
-  -j, --jobs N         run up to N independent stages at once (default: number of cores)
+  -j, --jobs N         run up to N independent stages at once (default: number of cores;
+                       with the slurm executor, no limit)
+      --executor NAME  where stages run: local (default) or slurm (each stage an sbatch job);
+                       default from .pipe/config's [core] executor
   -k, --keep-going     on a failure, skip only the stages that depend on it
       --no-run-cache   never restore outputs from the run cache; always run
       --pull           on a run-cache miss, look the stage up in the remote's run cache
@@ -43,6 +47,10 @@ export interface ReproOptions extends PlanOptions {
   /** Consult the remote's run cache on a local miss. */
   readonly pull: boolean;
   readonly remote?: string;
+  /** `--executor`; absent: `.pipe/config`'s `executor`, else local. */
+  readonly executor?: ExecutorName;
+  /** Whether `-j` was given: with the slurm executor, `jobs` caps only then. */
+  readonly jobsGiven: boolean;
 }
 
 export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
@@ -64,6 +72,7 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
       recursive: { type: "boolean", short: "R", default: false },
       pull: { type: "boolean", default: false },
       remote: { type: "string", short: "r" },
+      executor: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -74,12 +83,17 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`pipe repro: --jobs must be a positive integer, got '${values.jobs}'`);
   }
+  const executor = values.executor;
+  if (executor !== undefined && !(EXECUTOR_NAMES as readonly string[]).includes(executor)) {
+    throw new UserError(`pipe repro: --executor must be one of ${EXECUTOR_NAMES.join(", ")}, got '${executor}'`);
+  }
   return {
     targets: positionals,
     force: values.force,
     singleItem: values["single-item"],
     downstream: values.downstream,
     jobs,
+    jobsGiven: values.jobs !== undefined,
     policy: values["keep-going"] ? "keep-going" : "fail-fast",
     useRunCache: !values["no-run-cache"],
     dry: values.dry,
@@ -89,6 +103,7 @@ export function parseReproArgs(argv: readonly string[]): ReproOptions | "help" {
     recursive: values.recursive,
     pull: values.pull,
     ...(values.remote !== undefined ? { remote: values.remote } : {}),
+    ...(executor !== undefined ? { executor: executor as ExecutorName } : {}),
     ...(values["log-dir"] !== undefined ? { logDir: values["log-dir"] } : {}),
   };
 }
