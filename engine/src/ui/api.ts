@@ -123,6 +123,8 @@ export interface StageView {
   readonly lastDurationMs: number | null;
   /** A last log exists (GET /api/stages/:name/log). */
   readonly hasLog: boolean;
+  /** From the last log's first line, when there is one: the run that wrote it and how it ended. */
+  readonly lastRun?: { readonly runId: string; readonly startedAt: string; readonly outcome: string };
 }
 
 /** GET /api/pipeline */
@@ -135,8 +137,19 @@ export interface PipelineResponse {
 }
 
 /**
+ * GET /api/runs/active: the run in progress (null when none) and every event it has emitted so far,
+ * so a page opened mid-run can show the output lines it missed before following /api/events.
+ */
+export interface ActiveRunResponse {
+  readonly runId: string | null;
+  readonly events: readonly RunEvent[];
+}
+
+/**
  * The live stream (GET /api/events, Server-Sent Events): every event of every repro or exp run in
- * the project as it happens (`event: run`), plus what the server notices itself.
+ * the project as it happens (`event: run`), plus what the server notices itself. Each message is
+ * framed as `event: <LiveMessage.type>` and one `data:` line holding the whole LiveMessage as JSON
+ * (listen with `source.addEventListener("run", ...)` etc.); `: keep-alive` comments come every 15 s.
  */
 export type LiveMessage =
   | { readonly type: "run"; readonly event: RunEvent }
