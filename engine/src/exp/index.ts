@@ -10,3 +10,5 @@ export type { AppliedParams } from "./params-edit.js";
 export { buildRecord, recordExperiment, recordRun } from "./record.js";
 export type { ExperimentSpec, ReproRun, RunSummary } from "./record.js";
 export { recordReader, storedValues } from "./values.js";
+export { linePrefixer } from "./line-prefix.js";
+export type { LinePrefixer } from "./line-prefix.js";

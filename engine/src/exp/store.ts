@@ -2,6 +2,7 @@
 // file, then renamed into place) plus an append-only index.jsonl guarded by a mutex file (files/mutex.ts), so
 // concurrent writers never lose or duplicate an entry. Queued runs wait in queue/.
 import { randomBytes } from "node:crypto";
+import { renameSync } from "node:fs";
 import { appendFile, mkdir, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { writeTextAtomic } from "../files/atomic-write.js";
@@ -148,6 +149,19 @@ export class ExpStore {
   async claim(id: string): Promise<boolean> {
     try {
       await rename(join(this.dir, "queue", `${id}.json`), join(this.dir, "queue", `${id}.running`));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Puts a claimed entry back in the queue (an experiment stopped before it finished: Ctrl-C).
+   * Synchronous, so an exit hook can call it; false when the entry was not claimed.
+   */
+  release(id: string): boolean {
+    try {
+      renameSync(join(this.dir, "queue", `${id}.running`), join(this.dir, "queue", `${id}.json`));
       return true;
     } catch {
       return false;

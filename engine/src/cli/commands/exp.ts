@@ -5,7 +5,8 @@
 // layout kept), a repro session runs as the experiment, and the original bytes are put back
 // afterwards: on success, failure, Ctrl-C/SIGTERM and process exit. The run's outputs stay in the workspace (and in the cache), so
 // `pipe exp apply NAME` then `pipe repro` brings the workspace to that experiment without re-running.
-// `--run-all -j N` runs queued entries one at a time: parallel runs would need one workspace each.
+// `--run-all` without -j (or -j 1) runs queued entries that way, one after another; `-j N` runs up to
+// N at once, each in its own workspace sharing the cache (./exp-run-all.ts), the user's files untouched.
 import { checkOverrides, applyOverrides, describeOverrides, expandGrid, ExpStore, newId, parseSetArg, storedValues, writeParams } from "../../exp/index.js";
 import type { FileValues, SetArg } from "../../exp/index.js";
 import { compare, declaredOf, storedSide } from "../../metrics/index.js";
@@ -23,8 +24,9 @@ import { runRepro } from "../run-repro.js";
 import { parseReproArgs, REPRO_HELP } from "./repro.js";
 import { predictRun } from "../../index.js";
 import { EXP_REMOTE_HELP, expTransfer } from "./exp-remote.js";
+import { runAllParallel } from "./exp-run-all.js";
 
-const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--queue] [--run-all [-j N]] [-- repro options]
+const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--queue] [--run-all [-j N] [--keep-workspaces]] [--executor local|slurm] [-- repro options]
        pipe exp show [--json|--md] [--sort-by KEY] [--sort-order asc|desc] [--precision N] [--keep REGEX] [--only-changed]
        pipe exp diff [A] [B] [--json|--md] [--all] [--precision N]
        pipe exp apply NAME
@@ -32,7 +34,10 @@ const HELP = `usage: pipe exp run [-S [file:]key=value ...] [--name NAME] [--que
 
 run    set params for one run (the params files are restored afterwards) and run pipe repro;
        --queue stores every combination of comma-separated values instead (a grid);
-       --run-all runs the queued combinations (one at a time, whatever -j says)
+       --run-all runs the queued combinations, one after another in this workspace;
+       with -j N, up to N at once, each in its own workspace under .pipe/exp/workspaces/
+       (a copy of the project as git sees it, sharing .cache/), removed afterwards unless
+       --keep-workspaces; --executor is passed to each experiment's repro
 show   one row per recorded run: params and metrics as columns
 diff   compare the params and metrics of two experiments (B defaults to the workspace)
 apply  write an experiment's params back into the params files
@@ -58,6 +63,8 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     queue: { type: "boolean", default: false },
     "run-all": { type: "boolean", default: false },
     jobs: { type: "string", short: "j" },
+    "keep-workspaces": { type: "boolean", default: false },
+    executor: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return help(io);
@@ -76,7 +83,10 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (values.name !== undefined && (await store.hasName(values.name))) {
     throw new UserError(`${cmd}: an experiment named "${values.name}" already exists`);
   }
-  const targets = [...positionals, ...reproArgv];
+  const targets = [...positionals, ...reproArgv, ...(values.executor === undefined ? [] : ["--executor", values.executor])];
+  if (values["keep-workspaces"] && !(values["run-all"] && values.jobs !== undefined && values.jobs !== "1")) {
+    throw new UserError(`${cmd}: --keep-workspaces is for --run-all -j N (N > 1), which runs experiments in workspaces`);
+  }
 
   if (values.queue) {
     for (const [i, overrides] of grid.entries()) {
@@ -99,7 +109,7 @@ async function runNowOrAll(
   cmd: string,
   root: string,
   store: ExpStore,
-  values: { readonly name?: string | undefined; readonly "run-all": boolean; readonly jobs?: string | undefined },
+  values: { readonly name?: string | undefined; readonly "run-all": boolean; readonly jobs?: string | undefined; readonly "keep-workspaces": boolean },
   sets: readonly SetArg[],
   grid: readonly FileValues[],
   targets: readonly string[],
@@ -110,7 +120,12 @@ async function runNowOrAll(
     if (sets.length > 0) throw new UserError(`${cmd}: --run-all runs the queue; queue overrides with --queue -S ...`);
     const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`${cmd}: -j expects a positive integer, got "${values.jobs ?? ""}"`);
-    if (jobs > 1) io.stderr(`note: queued experiments run one at a time in this workspace (-j ${jobs} would need separate workspaces)\n`);
+    if (jobs > 1) {
+      const repro = parseReproArgs(targets);
+      if (repro === "help") return help(io);
+      if (repro.watch) throw new UserError(`${cmd}: --watch cannot be an experiment's repro option`);
+      return runAllParallel({ root, store, jobs, repro, keepWorkspaces: values["keep-workspaces"] }, io, interrupts);
+    }
     let failed = 0;
     let ran = 0;
     for (const entry of await store.queued()) {
