@@ -69,6 +69,8 @@ export interface CompareResponse {
   readonly labels: readonly string[];
   readonly params: readonly CompareEntry[];
   readonly metrics: readonly CompareEntry[];
+  /** Files a row has but that could not be parsed: one line each (`HEAD: metrics/x.json: not valid JSON`). */
+  readonly warnings?: readonly string[];
 }
 
 /** One declared plot's data for the selected rows (GET /api/plots?ids=a,b). */
@@ -77,6 +79,11 @@ export interface PlotData {
   readonly path: string;
   /** DVC's plot options as declared: template, x, y, title, x_label, y_label. */
   readonly template: string;
+  /**
+   * How to draw it, DVC's template mapped as plots/spec.ts maps it (`smooth` → `linear`,
+   * `bar_horizontal` → `bar`, ...); absent when the plot could not be built (see `error`).
+   */
+  readonly draw?: "linear" | "scatter" | "bar" | "confusion" | "confusion_normalized";
   readonly title: string;
   readonly xLabel: string;
   readonly yLabel: string;
