@@ -194,6 +194,30 @@ describe("pipe exp run --run-all -j N in a git repository", () => {
     expect(rows(rig).find((row) => row.name === "again")?.metrics["metrics.json"]?.["acc"]).toBe(0.8);
   });
 
+  it("--json: the events of each experiment carry its run id, and a line per experiment names it; --executor is passed on", () => {
+    const bad = p.rig.pipe("exp", "run", "--run-all", "-j", "2", "--executor", "nowhere");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--executor must be one of local, slurm, got 'nowhere'");
+    const { rig } = p;
+    rig.pipe("exp", "run", "--queue", "-S", "train.lr=0.1,0.2", "--name", "js");
+    const r = rig.pipe("exp", "run", "--run-all", "-j", "2", "--executor", "local", "--", "--json");
+    expect(r.code).toBe(0);
+    const events = r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; runId: string; name?: string; status?: string; stage?: string });
+    const done = events.filter((e) => e.type === "experiment");
+    expect(done.map((e) => [e.name, e.status]).sort()).toEqual([
+      ["js-1", "success"],
+      ["js-2", "success"],
+    ]);
+    expect(new Set(done.map((e) => e.runId)).size).toBe(2);
+    for (const e of done) {
+      const own = events.filter((x) => x.runId === e.runId && x.type === "stage-done").map((x) => x.stage);
+      expect(own.sort()).toEqual(["prep", "train"]);
+    }
+  });
+
   it("exp apply of a parallel experiment, then repro, restores its outputs without running", () => {
     const { rig } = p;
     const name = rows(rig).find((row) => lrOf(row) === 0.3)?.name ?? "";

@@ -100,7 +100,7 @@ async function runEntry(project: Project, entry: QueuedExperiment, req: RunAllRe
     if (ws !== null && req.keepWorkspaces) io.stderr(`[${name}] workspace kept: ${ws.dir}\n`);
     else if (ws !== null) await ws.remove();
     removeHook();
-    if (req.repro.json) io.stdout(`${JSON.stringify({ type: "experiment", name, runId, status: outcome, time: new Date().toISOString() })}\n`);
+    if (req.repro.json) io.stdout(`${JSON.stringify({ time: new Date().toISOString(), type: "experiment", name, runId, status: outcome })}\n`);
   }
 }
 
