@@ -3,7 +3,7 @@
 import { commands } from "./commands/index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 
-const VERSION = "0.1.0";
+export const VERSION = "0.1.0";
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

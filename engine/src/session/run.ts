@@ -17,6 +17,7 @@ import { dropFreshStamp, statSig, type StatSig } from "../memo/fresh-stamp.js";
 import { recordStats } from "../memo/stamp-recorder.js";
 import type { Plan } from "../plan/index.js";
 import type { Project } from "./project.js";
+import { followRun } from "./live-follow.js";
 import { takeReproGuard } from "./repro-guard.js";
 import { coversWholePipeline, writeStamp } from "./stamp.js";
 import { openStores, type StoresError } from "./stores.js";
@@ -60,7 +61,9 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
   const onExit = (): void => guard.release();
   process.on("exit", onExit);
   const runId = req.runId ?? newRunId();
-  const emit = emitTo(runId, req.sink);
+  // The live feed for `pipe ui` and each stage's last log (best effort: never throws).
+  const follow = await followRun(project.root, runId, req.sink);
+  const emit = emitTo(runId, follow.sink);
   try {
     // The stamp vouches for the workspace as it was; whatever this run does, it is re-earned.
     dropFreshStamp(project.root);
@@ -101,6 +104,7 @@ export async function runSession(req: SessionRequest): Promise<Result<SessionRes
     const experiment = await recordExperiment(project, run, lock.current(), req);
     return { ok: true, value: { runId, run, experiment } };
   } finally {
+    follow.close();
     process.off("exit", onExit);
     guard.release();
   }
