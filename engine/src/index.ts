@@ -11,6 +11,10 @@ export { planRun, resolveTargets, plannedUpstream, type FailurePolicy, type Plan
 export type { EventSink, RunEvent, RunEventBody, SkipReason, StageFailure, StageOutcome, StageResult } from "./events/index.js";
 export { fanOut, newRunId } from "./events/index.js";
 export { localExecutor, execaSpawner, type RunResult, type StageExecutor, type StageJob, type Spawner } from "./exec/index.js";
+export { EXECUTOR_NAMES, type ExecutorName } from "./exec/index.js";
+export { processRunner, recoverStrayJobs, slurmExecutor, describeResources, resourceArgs, type SlurmResources, type SlurmRunner } from "./exec/slurm/index.js";
+export { loadExecutorSettings, type ExecutorSettings } from "./session/slurm-settings.js";
+export { resolveResources, type ResourceRule } from "./session/resources.js";
 export type { Decision, StaleReason } from "./status/index.js";
 export type { Diagnostic, DiagnosticCode } from "./diagnostics/index.js";
 export type { ExperimentSpec } from "./exp/index.js";

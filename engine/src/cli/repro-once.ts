@@ -5,12 +5,16 @@ import type { ReproOptions } from "./commands/repro.js";
 import { catchInterrupts } from "./interrupts.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 import { requireProject, requireStores } from "./open.js";
-import { runRepro } from "./run-repro.js";
-import type { Project } from "../index.js";
+import { executorSettings, runRepro } from "./run-repro.js";
+import { describeResources, resourceArgs, type Project, type SlurmResources } from "../index.js";
+import type { StageName } from "../config/types.js";
 
 /** The plan for `opts`, its targets read from `cwd` (see session/targets.ts). */
 export function planOrThrow(project: Project, opts: ReproOptions, cwd: string = project.root): Plan {
-  const plan = planRun(project.graph, { ...opts, targets: reproTargets(project, cwd, opts) });
+  // Slurm queues what it cannot start yet: no cap on jobs in flight unless -j says so.
+  const uncapped = !opts.jobsGiven && executorSettings(project.root, opts.executor).executor === "slurm";
+  const jobs = uncapped ? Math.max(1, project.graph.order.length) : opts.jobs;
+  const plan = planRun(project.graph, { ...opts, jobs, targets: reproTargets(project, cwd, opts) });
   if ("kind" in plan) throw new UserError(`pipe repro: unknown stage '${plan.target}' (stages: ${plan.known.join(", ")})`, ExitCode.usage);
   return plan;
 }
@@ -21,7 +25,10 @@ export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | nu
   const plan = planOrThrow(project, opts, io.cwd);
   if (opts.dry) {
     const stores = await requireStores(project);
-    io.stdout(renderPredictions(await predictRun(plan, stores)));
+    const settings = executorSettings(project.root, opts.executor);
+    const predictions = await predictRun(plan, stores);
+    const submit = settings.executor === "slurm" ? settings.resourcesFor : undefined;
+    io.stdout(opts.json ? predictionsJson(predictions, submit) : renderPredictions(predictions, submit));
     return ExitCode.ok;
   }
   const interrupts = catchInterrupts(io);
@@ -33,32 +40,56 @@ export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | nu
   }
 }
 
-/** `would run  train  param changed: lr (params.yaml)`, one aligned row per planned stage. */
-export function renderPredictions(predictions: readonly Prediction[]): string {
-  const rows = predictions.map(({ stage, decision: d }): [string, string, string] => {
-    switch (d.kind) {
-      case "frozen":
-        return ["frozen", stage, ""];
-      case "fresh":
-        return ["up to date", stage, ""];
-      case "pending": {
-        const after = `${d.upstream.join(", ")}`;
-        if (d.reasons.length === 0) return ["may run", stage, `if ${after} change${d.upstream.length === 1 ? "s" : ""} its outputs`];
-        return ["would run", stage, `${describeReason(d.reasons[0] as never)}; after ${after}`];
-      }
-      case "fail":
-        return ["would fail", stage, `dependency missing: ${d.failure.path}`];
-      case "restore":
-        return ["would restore", stage, `${d.reasons[0] ? describeReason(d.reasons[0]) : "forced"}; outputs seen before, in the run cache`];
-      case "run":
-        return ["would run", stage, d.forced ? "forced" : describeReason(d.reasons[0] as never)];
-      default: {
-        const never: never = d;
-        throw new Error(`unknown decision ${JSON.stringify(never)}`);
-      }
-    }
+/** Fates after which the stage's commands run (so, with Slurm, a job is submitted). */
+const runs = (d: Prediction["decision"]): boolean => d.kind === "run" || d.kind === "pending";
+
+/** `--dry --json`: one line per planned stage, with the Slurm resources of those that would be submitted. */
+export function predictionsJson(predictions: readonly Prediction[], submit?: (stage: StageName) => SlurmResources): string {
+  return predictions
+    .map(({ stage, decision: d }) => {
+      const reasons = "reasons" in d ? d.reasons : [];
+      const job = submit !== undefined && runs(d) ? { submit: { executor: "slurm", resources: submit(stage), sbatch: resourceArgs(submit(stage)) } } : {};
+      return `${JSON.stringify({ stage, decision: d.kind, reasons, ...job })}\n`;
+    })
+    .join("");
+}
+
+/**
+ * `would run  train  param changed: lr (params.yaml)`, one aligned row per planned stage; with
+ * `submit` (the Slurm executor) `would submit`, and the job's resources at the end of the row.
+ */
+export function renderPredictions(predictions: readonly Prediction[], submit?: (stage: StageName) => SlurmResources): string {
+  const rows = predictions.map((p): [string, string, string] => {
+    const row = predictionRow(p);
+    if (submit === undefined || !runs(p.decision)) return row;
+    const r = describeResources(submit(p.stage));
+    return [row[0].replace("would run", "would submit").replace("may run", "may submit"), row[1], `${row[2]}; as a Slurm job${r === "" ? "" : ` (${r})`}`];
   });
   const w0 = Math.max(0, ...rows.map((r) => r[0].length));
   const w1 = Math.max(0, ...rows.map((r) => r[1].length));
   return rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`.trimEnd()).join("\n") + (rows.length ? "\n" : "");
+}
+
+function predictionRow({ stage, decision: d }: Prediction): [string, string, string] {
+  switch (d.kind) {
+    case "frozen":
+      return ["frozen", stage, ""];
+    case "fresh":
+      return ["up to date", stage, ""];
+    case "pending": {
+      const after = `${d.upstream.join(", ")}`;
+      if (d.reasons.length === 0) return ["may run", stage, `if ${after} change${d.upstream.length === 1 ? "s" : ""} its outputs`];
+      return ["would run", stage, `${describeReason(d.reasons[0] as never)}; after ${after}`];
+    }
+    case "fail":
+      return ["would fail", stage, `dependency missing: ${d.failure.path}`];
+    case "restore":
+      return ["would restore", stage, `${d.reasons[0] ? describeReason(d.reasons[0]) : "forced"}; outputs seen before, in the run cache`];
+    case "run":
+      return ["would run", stage, d.forced ? "forced" : describeReason(d.reasons[0] as never)];
+    default: {
+      const never: never = d;
+      throw new Error(`unknown decision ${JSON.stringify(never)}`);
+    }
+  }
 }

@@ -7,7 +7,22 @@ import type { ExecutorName } from "../exec/index.js";
 import { RemoteError } from "../remote/backends/backend.js";
 import { requireRemote } from "./open-remote.js";
 import { describeHolder } from "../files/holder.js";
-import { fanOut, runSession, type EventSink, type ExperimentSpec, type Plan, type Project, type SessionResult } from "../index.js";
+import { emitTo, newRunId } from "../events/index.js";
+import {
+  fanOut,
+  loadExecutorSettings,
+  processRunner,
+  recoverStrayJobs,
+  runSession,
+  slurmExecutor,
+  type EventSink,
+  type ExecutorSettings,
+  type StageExecutor,
+  type ExperimentSpec,
+  type Plan,
+  type Project,
+  type SessionResult,
+} from "../index.js";
 import { stageLogSink } from "../report/index.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 import type { Interrupts } from "./interrupts.js";
@@ -28,6 +43,13 @@ export interface ReproRender {
   readonly executor?: ExecutorName;
 }
 
+/** The executor settings (`--executor`, `.pipe/config`), or a UserError naming the bad line. */
+export function executorSettings(root: string, cli: ExecutorName | undefined): ExecutorSettings {
+  const settings = loadExecutorSettings(root, cli);
+  if (!settings.ok) throw new UserError(`pipe repro: ${settings.error}`);
+  return settings.value;
+}
+
 /** Runs the session; returns its result and exit code, or throws UserError (busy, bad lock). */
 export async function runRepro(
   project: Project,
@@ -37,6 +59,10 @@ export async function runRepro(
   interrupts: Interrupts,
   experiment?: ExperimentSpec,
 ): Promise<{ readonly code: number; readonly result: SessionResult }> {
+  const settings = executorSettings(project.root, render.executor);
+  // Jobs a killed pipe left on the cluster are dealt with before anything runs (local or slurm).
+  const stray = await recoverStrayJobs({ root: project.root, runner: processRunner, say: (line) => io.stderr(`${line}\n`) });
+  if (stray !== null) throw new UserError(stray, ExitCode.stageFailed);
   const shared = render.pull === true ? await requireRemote("pipe repro --pull", project.root, render.remote, io) : null;
   if (shared !== null) {
     // Data the stages read that no stage makes (`pipe add`'s) comes from the remote too.
@@ -47,8 +73,15 @@ export async function runRepro(
   const reporter = makeReporter(io, render.json);
   const sinks: EventSink[] = [reporter.emit];
   if (render.logDir !== undefined) sinks.push(stageLogSink(resolve(io.cwd, render.logDir)));
+  const runId = newRunId();
+  const executor: StageExecutor | null =
+    settings.executor === "slurm"
+      ? slurmExecutor({ root: project.root, runId, resourcesFor: settings.resourcesFor, runner: processRunner, emit: emitTo(runId, fanOut(...sinks)) })
+      : null;
   try {
     const session = await runSession({
+      runId,
+      ...(executor !== null ? { executor } : {}),
       project,
       plan,
       sink: fanOut(...sinks),

@@ -15,6 +15,21 @@ export type StageFailure =
   | { readonly kind: "missing-dep"; readonly path: string }
   /** A dep or out (or a symlink inside one) that really lies outside the project. */
   | { readonly kind: "outside-project"; readonly path: string; readonly target: string }
+  /** A stage run as a Slurm job that did not end COMPLETED: its job id, end state, exit code and log's last lines. */
+  | {
+      readonly kind: "slurm-job";
+      readonly jobId: string;
+      /** Slurm's end state: FAILED, TIMEOUT, OUT_OF_MEMORY, CANCELLED, NODE_FAIL, ... (UNKNOWN when Slurm forgot the job). */
+      readonly state: string;
+      /** The batch script's exit code, and the signal that ended it (0: none); null when Slurm did not say. */
+      readonly exitCode: number | null;
+      readonly signal: number | null;
+      /** The job's output file, relative to the project root. */
+      readonly log: string;
+      readonly tail: readonly string[];
+    }
+  /** `sbatch` refused the stage's job (a bad partition, account, resource request...). */
+  | { readonly kind: "slurm-submit"; readonly error: string }
   | { readonly kind: "interrupted" }
   | { readonly kind: "internal"; readonly message: string };
 
@@ -36,6 +51,15 @@ export type StageResult =
 export type RunEventBody =
   | { readonly type: "plan"; readonly stages: readonly StageName[]; readonly jobs: number }
   | { readonly type: "stage-start"; readonly stage: StageName; readonly reason: StaleReason | "forced" }
+  /** A stage handed to a batch system (`--executor slurm`): its job id, the resources asked, its log. */
+  | {
+      readonly type: "stage-job";
+      readonly stage: StageName;
+      readonly executor: string;
+      readonly jobId: string;
+      readonly resources: string;
+      readonly log: string;
+    }
   | { readonly type: "stage-output"; readonly stage: StageName; readonly stream: "stdout" | "stderr"; readonly line: string }
   | ({ readonly type: "stage-done"; readonly stage: StageName; readonly durationMs: number } & StageResult)
   | { readonly type: "warning"; readonly message: string }

@@ -16,6 +16,13 @@ export function describeFailure(f: StageFailure): string {
       return `dependency missing: ${f.path}`;
     case "outside-project":
       return `'${f.path}' leads out of the project (to ${f.target}); pipe neither follows nor saves it`;
+    case "slurm-job": {
+      const code = f.exitCode === null ? "" : f.signal !== null && f.signal !== 0 ? `, signal ${f.signal}` : `, exit code ${f.exitCode}`;
+      const tail = f.tail.length === 0 ? " (empty)" : `; last lines:\n${f.tail.map((l) => `    | ${l}`).join("\n")}`;
+      return `Slurm job ${f.jobId} ended ${f.state}${code}; log ${f.log}${tail}`;
+    }
+    case "slurm-submit":
+      return `sbatch refused the job: ${f.error}`;
     case "interrupted":
       return "interrupted";
     case "internal":

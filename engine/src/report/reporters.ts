@@ -19,6 +19,8 @@ export function plainLine(e: RunEventBody): string | null {
       return null;
     case "stage-start":
       return `> ${e.stage}: running (${e.reason === "forced" ? "forced" : describeReason(e.reason)})`;
+    case "stage-job":
+      return `> ${e.stage}: submitted as job ${e.jobId}${e.resources === "" ? "" : ` (${e.resources})`}`;
     case "stage-output":
       return `[${e.stage}] ${e.line}`;
     case "stage-done":

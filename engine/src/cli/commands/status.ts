@@ -5,7 +5,9 @@
 // `.dvc` file, keyed by name in --json), so another kind is one more section.
 import { parseArgs } from "node:util";
 import type { DataProject, Stores, TrackedChange } from "../../index.js";
-import { trackedChanges } from "../../index.js";
+import { describeResources, EXECUTOR_NAMES, loadExecutorSettings, resourceArgs, trackedChanges } from "../../index.js";
+import type { ExecutorName, SlurmResources } from "../../index.js";
+import type { StageName } from "../../config/types.js";
 import type { Hasher } from "../../hashing/index.js";
 import type { StaleReason } from "../../status/index.js";
 import { createRecall, decideStage, describeReason, observe } from "../../status/index.js";
@@ -22,7 +24,10 @@ interface Entry {
   readonly lines: readonly string[];
 }
 
-async function staleStages(dp: DataProject, stores: Stores): Promise<Entry[]> {
+/** With the Slurm executor: the resources a stage that runs would be submitted with. */
+type Submit = ((stage: StageName) => SlurmResources) | undefined;
+
+async function staleStages(dp: DataProject, stores: Stores, submit: Submit): Promise<Entry[]> {
   const project = dp.project;
   if (project === null) return [];
   const out: Entry[] = [];
@@ -36,7 +41,15 @@ async function staleStages(dp: DataProject, stores: Stores): Promise<Entry[]> {
     const d = decideStage({ stage, forced: false, useRunCache: false, obs, recorded });
     if (d.kind === "run" || d.kind === "fail" || d.kind === "restore" || d.kind === "pending") {
       const reasons: readonly StaleReason[] = d.reasons;
-      out.push({ key: name, json: reasons, header: `${name}:`, lines: reasons.map(describeReason) });
+      if (submit === undefined || d.kind === "fail") {
+        out.push({ key: name, json: reasons, header: `${name}:`, lines: reasons.map(describeReason) });
+        continue;
+      }
+      const r = submit(name);
+      const job = { submit: { executor: "slurm", resources: r, sbatch: resourceArgs(r) } };
+      const text = describeResources(r);
+      const line = `would be submitted as a Slurm job${text === "" ? "" : ` (${text})`}`;
+      out.push({ key: name, json: [...reasons, job], header: `${name}:`, lines: [...reasons.map(describeReason), line] });
     }
   }
   return out;
@@ -61,6 +74,16 @@ async function changedData(dp: DataProject, hasher: Hasher): Promise<Entry[]> {
   });
 }
 
+function slurmSubmit(dp: DataProject, cli: string | undefined): Submit {
+  if (cli !== undefined && !(EXECUTOR_NAMES as readonly string[]).includes(cli)) {
+    throw new UserError(`pipe status: --executor must be one of ${EXECUTOR_NAMES.join(", ")}, got '${cli}'`);
+  }
+  if (dp.project === null) return undefined;
+  const settings = loadExecutorSettings(dp.root, cli as ExecutorName | undefined);
+  if (!settings.ok) throw new UserError(`pipe status: ${settings.error}`);
+  return settings.value.executor === "slurm" ? settings.value.resourcesFor : undefined;
+}
+
 export const status: Command = async (argv, io) => {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -69,12 +92,13 @@ export const status: Command = async (argv, io) => {
       json: { type: "boolean", default: false },
       cloud: { type: "boolean", short: "c", default: false },
       remote: { type: "string", short: "r" },
+      executor: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     io.stdout(
-      "usage: pipe status [--json]\n       pipe status --cloud [-r NAME] [targets...] [--json]\n\nShow the stale stages and why each is stale, and the tracked data (.dvc files) that changed.\n--cloud: what is missing on the remote (pipe push sends it) and what is missing locally (pipe pull brings it).\n",
+      "usage: pipe status [--executor local|slurm] [--json]\n       pipe status --cloud [-r NAME] [targets...] [--json]\n\nShow the stale stages and why each is stale, and the tracked data (.dvc files) that changed.\nWith the slurm executor (--executor or .pipe/config), the resources each stale stage would be submitted with.\n--cloud: what is missing on the remote (pipe push sends it) and what is missing locally (pipe pull brings it).\n",
     );
     return ExitCode.ok;
   }
@@ -82,7 +106,8 @@ export const status: Command = async (argv, io) => {
   if (positionals.length > 0 || values.remote !== undefined) throw new UserError("pipe status: targets and -r/--remote are for --cloud");
   const dp = await requireDataProject(io.cwd);
   const stores = await requireStores(dp.project ?? dp.root);
-  const entries = [...(await staleStages(dp, stores)), ...(await changedData(dp, stores.hasher))];
+  const submit = slurmSubmit(dp, values.executor);
+  const entries = [...(await staleStages(dp, stores, submit)), ...(await changedData(dp, stores.hasher))];
   await stores.hasher.flush();
   if (values.json) {
     io.stdout(`${JSON.stringify(Object.fromEntries(entries.map((e) => [e.key, e.json])))}\n`);
