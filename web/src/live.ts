@@ -1,7 +1,7 @@
 // The live stream: one EventSource on /api/events for the page's life. Messages are normalised to
 // api.ts's LiveMessage (unknown types are ignored), folded into the run views the Live page and the
 // DAG read, then published to the pages.
-import type { LiveMessage, StageState } from "../../engine/src/ui/api.js";
+import type { ActiveRunResponse, LiveMessage, StageState } from "../../engine/src/ui/api.js";
 import type { RunEvent } from "../../engine/src/events/events.js";
 import { publish } from "./state.js";
 
@@ -94,11 +94,28 @@ export function settleOverlay(): void {
 
 const NAMES = ["message", "run", "experiments-changed", "pipeline-changed"];
 
+/** A page opened mid-run: the active run's events so far (GET /api/runs/active), unless the stream already brought that run. */
+async function catchUp(): Promise<void> {
+  try {
+    const res = await fetch("/api/runs/active");
+    if (!res.ok) return;
+    const body = (await res.json()) as ActiveRunResponse;
+    if (body.runId === null || live.runs.has(body.runId)) return;
+    for (const e of body.events) {
+      fold(e);
+      publish({ type: "run", event: e });
+    }
+  } catch {
+    // an older server without the route: the page follows from now on
+  }
+}
+
 export function connectLive(onStatus: (connected: boolean) => void): void {
   const source = new EventSource("/api/events");
   source.addEventListener("open", () => {
     live.connected = true;
     onStatus(true);
+    void catchUp();
   });
   source.addEventListener("error", () => {
     live.connected = false;

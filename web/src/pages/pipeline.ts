@@ -3,7 +3,7 @@
 import type { PipelineResponse, StageState, StageView } from "../../../engine/src/ui/api.js";
 import { api } from "../api.js";
 import { cmd, emptyState, h, replace } from "../dom.js";
-import { formatDuration, formatScalar } from "../format.js";
+import { formatDuration, formatScalar, formatTime } from "../format.js";
 import { live, settleOverlay } from "../live.js";
 import { STATE_LABEL, STATES } from "../stage-state.js";
 import { onLive } from "../state.js";
@@ -80,7 +80,10 @@ export function pipelinePage(root: HTMLElement, params: URLSearchParams): () => 
         h("span", { class: `pill st-${state}` }, STATE_LABEL[state]),
         h("button", { class: "link close", onclick: () => ((panel.hidden = true), (view.selected = null), dag?.select(null)) }, "×"),
       ),
-      h("div", { class: "muted" }, stage.file, stage.lastDurationMs === null ? "" : ` · last run ${formatDuration(stage.lastDurationMs)}`),
+      h("div", { class: "muted" }, stage.file, stage.lastDurationMs === null ? "" : ` · last run took ${formatDuration(stage.lastDurationMs)}`),
+      stage.lastRun === undefined
+        ? null
+        : h("div", { class: "muted" }, `last run ${formatTime(stage.lastRun.startedAt)} (${stage.lastRun.outcome}) · run ${stage.lastRun.runId}`),
       stage.reasons.length > 0 ? h("ul", { class: "reasons" }, ...stage.reasons.map((r) => h("li", {}, r))) : null,
       h("h4", {}, "cmd"),
       h("pre", { class: "cmd-block" }, stage.cmd.join("\n")),
