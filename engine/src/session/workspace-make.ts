@@ -46,13 +46,16 @@ export async function makeWorkspace(project: Project, name: string): Promise<Exp
     const deps = project.pipeline.stages.flatMap((s) => s.deps.filter((d) => !d.glob).map((d) => d.path as string));
     const locks = [...new Set(project.pipelines.map(lockPathOf)), "dvc.lock"];
     const pick = selectWorkspaceFiles({ ...listing, outs, deps, always: [...locks, ".pipe/config", ".pipe/config.local"] });
-    const extra = pick.extra.filter((p) => existsSync(join(root, p)));
-    await mapLimit([...pick.files, ...extra], 16, (rel) => copyEntry(join(root, rel), join(dir, rel)));
+    // a folder to copy whole is copied file by file too (fs.cp is several times slower)
+    const extra = (await Promise.all(pick.extra.map((rel) => expand(root, rel)))).flat();
+    const all = [...pick.files, ...extra];
+    for (const d of [...new Set(all.map((rel) => dirname(join(dir, rel))))].sort()) await fsp.mkdir(d, { recursive: true });
+    await mapLimit(all, 16, (rel) => copyEntry(join(root, rel), join(dir, rel)));
     await linkCache(root, dir);
     if (existsSync(join(root, "node_modules")) && !existsSync(join(dir, "node_modules"))) {
       await fsp.symlink(join(root, "node_modules"), join(dir, "node_modules"));
     }
-    return { ...ws, source: listing.source, copied: pick.files.length + extra.length };
+    return { ...ws, source: listing.source, copied: all.length };
   } catch (e) {
     ws.removeSync();
     throw e;
@@ -117,7 +120,17 @@ async function walk(root: string, rel: string): Promise<string[]> {
   return out;
 }
 
-/** Copies a file (a copy-on-write clone where the file system has them), a symlink as a symlink, a folder whole. */
+/** The files under `rel` when it is a folder, `[rel]` when it is something else, `[]` when it is absent. */
+async function expand(root: string, rel: string): Promise<string[]> {
+  try {
+    return (await fsp.lstat(join(root, rel))).isDirectory() ? await walk(root, rel) : [rel];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+}
+
+/** Copies a file (a copy-on-write clone where the file system has them), a symlink as a symlink, a folder whole (a git submodule). */
 async function copyEntry(src: string, dst: string): Promise<void> {
   let st;
   try {
@@ -126,7 +139,6 @@ async function copyEntry(src: string, dst: string): Promise<void> {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // tracked but deleted in the working tree
     throw e;
   }
-  await fsp.mkdir(dirname(dst), { recursive: true });
   if (st.isSymbolicLink()) await fsp.symlink(await fsp.readlink(src), dst);
   else if (st.isDirectory()) await fsp.cp(src, dst, { recursive: true, verbatimSymlinks: true, filter: (s) => !s.endsWith("/.git") });
   else await fsp.copyFile(src, dst, constants.COPYFILE_FICLONE);
