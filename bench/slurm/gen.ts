@@ -15,9 +15,10 @@ export interface Stage {
 
 /**
  * The stage's own timestamps: `date +%s.%N` when its command starts and when it has done its work,
- * and the Slurm job it ran in, so the benchmark joins them with the tool's and Slurm's records.
+ * and the Slurm job it ran in, so the benchmark joins them with the tool's and Slurm's records. No
+ * `${...}`: pipeline.yaml reads that as an interpolation (dvc.yaml's), Snakemake as a format field.
  */
-const stamp = (work: string, out: string): string => `s=$(date +%s.%N); ${work}; echo "$s $(date +%s.%N) \${SLURM_JOB_ID:-none}" > ${out}`;
+const stamp = (work: string, out: string): string => `s=$(date +%s.%N); ${work}; echo "$s $(date +%s.%N) $SLURM_JOB_ID" > ${out}`;
 
 export const fanName = (i: number, fan: number): string => `fan-${String(i).padStart(Math.max(2, String(fan).length), "0")}`;
 

@@ -160,7 +160,14 @@ async function measureRun(tool: Tool, rep: number, spec: ToolSpec, partition: st
   return { run, dir };
 }
 
+/** pipe's up-to-date stamp (engine/src/memo/fresh-stamp.ts): removed, the next no-op checks every dep and out again. */
+const STAMP = join(".cache", "memo", "fresh-v1.json");
+
 async function noop(kind: NoopKind, rep: number, argv: readonly string[], dir: string, nothingRan: RegExp): Promise<NoopResult> {
+  if (kind === "pipe-slurm-full" || kind === "pipe-local-full") {
+    if (!existsSync(join(dir, STAMP))) throw new Error(`no up-to-date stamp ${STAMP} in ${dir} after a no-op: has pipe moved it?`);
+    rmSync(join(dir, STAMP));
+  }
   const before = jobsUnder(work);
   const { env, sbatchLog } = envFor();
   const l = await runLogged(argv, { cwd: dir, env });
@@ -191,9 +198,13 @@ async function main(): Promise<void> {
         runs.push(run);
         if (tool === "pipe") {
           noops.push(await noop("pipe-slurm-first", rep, spec.pipe.run, dir, spec.pipe.nothingRan));
+          const local = [...pipe, "repro"];
           for (let k = 0; k < noopRuns; k++) {
-            noops.push(await noop("pipe-slurm", rep, spec.pipe.run, dir, spec.pipe.nothingRan));
-            noops.push(await noop("pipe-local", rep, [...pipe, "repro"], dir, spec.pipe.nothingRan));
+            const first = k % 2 === 0 ? "slurm" : "local";
+            for (const ex of first === "slurm" ? ["slurm", "local"] : ["local", "slurm"])
+              noops.push(await noop(`pipe-${ex}-full` as NoopKind, rep, ex === "slurm" ? spec.pipe.run : local, dir, spec.pipe.nothingRan));
+            for (const ex of first === "slurm" ? ["slurm", "local"] : ["local", "slurm"])
+              noops.push(await noop(`pipe-${ex}` as NoopKind, rep, ex === "slurm" ? spec.pipe.run : local, dir, spec.pipe.nothingRan));
           }
         } else if (tool === "snakemake") {
           noops.push(await noop("snakemake-first", rep, spec.snakemake.run, dir, spec.snakemake.nothingRan));

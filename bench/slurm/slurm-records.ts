@@ -1,6 +1,6 @@
 // What the benchmark reads from Slurm: an `sbatch` shim put first on PATH (the time each tool called
 // sbatch and the job id it got back, for both tools alike), and each job's record: `sacct` where the
-// cluster keeps accounting, else `sacct -c` (jobcomp/filetxt), else `scontrol show job` (MinJobAge).
+// cluster keeps accounting, else `scontrol show job` (for MinJobAge), else `sacct -c` (jobcomp/filetxt).
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -115,10 +115,11 @@ export function jobRecords(ids: readonly string[]): { source: RecordSource | nul
   const tried: string[] = [];
   const want = new Set(ids);
   const fmt = ["-P", "-n", "-o", "JobIDRaw,State,Submit,Start,End", "-j", ids.join(",")];
+  // sacct -c (jobcomp/filetxt) prints the start time as Submit on 22.05; its Eligible is the submit time here (no dependencies).
   const attempts: [RecordSource, readonly string[], (text: string) => JobRecord[]][] = [
     ["sacct", ["sacct", "-X", ...fmt], parseSacct],
-    ["sacct -c (jobcomp/filetxt)", ["sacct", "-c", ...fmt], parseSacct],
     ["scontrol show job", ["scontrol", "-o", "show", "job"], parseScontrol],
+    ["sacct -c (jobcomp/filetxt)", ["sacct", "-c", ...fmt.map((f) => (f.startsWith("JobIDRaw") ? "JobIDRaw,State,Eligible,Start,End" : f))], parseSacct],
   ];
   for (const [source, argv, parse] of attempts) {
     const r = sh(argv);

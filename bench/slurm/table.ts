@@ -27,8 +27,12 @@ export interface RunResult {
   readonly load: number;
 }
 
-/** `-first`: the first no-op after the run (pipe: its second `repro`); the others are the no-ops after it. */
-export type NoopKind = "pipe-slurm-first" | "pipe-slurm" | "pipe-local" | "snakemake-first" | "snakemake";
+/**
+ * `-first`: the first no-op after the run (pipe: its second `repro`, which checks every dep and out and
+ * earns the up-to-date stamp); `-full`: pipe's no-op with that stamp removed first (the full check
+ * again); plain: the no-ops after those (pipe: answered by the stamp).
+ */
+export type NoopKind = "pipe-slurm-first" | "pipe-slurm-full" | "pipe-local-full" | "pipe-slurm" | "pipe-local" | "snakemake-first" | "snakemake";
 
 export interface NoopResult {
   readonly kind: NoopKind;
@@ -108,9 +112,11 @@ export function renderTable(f: Figures): string {
     ],
     ["per stage: Slurm SubmitTime -> StartTime (whole seconds), all stages, s", ...all((rs) => perRun(rs, "slurmQueue", "all"), 1)],
     ["per stage: command ended -> tool reports it recorded, s", ...all((rs) => perRun(rs, "endToRecorded", "all"), 3)],
-    ["no-op on the cluster, first (the second run), s", ...noops("pipe-slurm-first", "snakemake-first")],
-    ["no-op on the cluster, again, s", ...noops("pipe-slurm", "snakemake")],
-    ["no-op `pipe repro` (local executor), s", ...noops("pipe-local", null)],
+    ["no-op on the cluster: the second run, s", ...noops("pipe-slurm-first", "snakemake-first")],
+    ["no-op on the cluster, full check (pipe: up-to-date stamp removed), s", ...noops("pipe-slurm-full", "snakemake")],
+    ["no-op local `pipe repro`, full check, s", ...noops("pipe-local-full", null)],
+    ["no-op on the cluster, stamped (a third run), s", ...noops("pipe-slurm", null)],
+    ["no-op local `pipe repro`, stamped, s", ...noops("pipe-local", null)],
   ];
   const head = ["figure (median over runs, min-max)", ...tools.map((t) => TOOL_LABEL[t])];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
