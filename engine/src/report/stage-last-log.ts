@@ -67,7 +67,7 @@ const STALE_TMP_MS = 60 * 60 * 1000;
 export interface LastLogSink {
   readonly sink: EventSink;
   /** The run is over: temp files of stages that never ended are removed. */
-  close(): void;
+  readonly close: () => void;
 }
 
 /** The sink that keeps last logs under `root`. Best effort: a write that fails drops that stage's log, never the run. */

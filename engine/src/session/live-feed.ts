@@ -21,7 +21,7 @@ export interface ActiveMarker {
 export interface LiveFeed {
   readonly sink: EventSink;
   /** The run is over: close the file and drop the active marker. */
-  close(): void;
+  readonly close: () => void;
 }
 
 export interface LiveFeedOptions {

@@ -8,7 +8,7 @@ export interface Followed {
   /** The caller's sink, then the feed, then the last logs. */
   readonly sink: EventSink;
   /** The run is over (whatever happened): files closed, the active marker dropped. */
-  close(): void;
+  readonly close: () => void;
 }
 
 export async function followRun(root: string, runId: string, sink: EventSink): Promise<Followed> {
