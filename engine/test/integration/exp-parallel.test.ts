@@ -30,7 +30,7 @@ const PIPELINE = `stages:
 
 /** Appends one JSON line to the marks file (its path in MARKS_FILE, outside the project). */
 const MARK = `import { appendFileSync, readFileSync } from "node:fs";
-export const mark = (m) => appendFileSync(process.env.MARKS_FILE, JSON.stringify({ ...m, t: Date.now(), cwd: process.cwd() }) + "\\n");
+export const mark = (m) => appendFileSync(process.env.MARKS_FILE, JSON.stringify({ ...m, t: Date.now(), cwd: process.cwd(), pid: process.pid }) + "\\n");
 export const param = (key) => new RegExp("^  " + key + ": (\\\\S*)", "m").exec(readFileSync("params.yaml", "utf8"))?.[1];
 `;
 
@@ -48,6 +48,8 @@ const TRAIN = `import { readFileSync, writeFileSync } from "node:fs";
 import { mark, param } from "./mark.mjs";
 const lr = param("lr");
 const intact = () => readFileSync(process.env.USER_PARAMS, "utf8") === process.env.USER_PARAMS_TEXT;
+// a stubborn stage (a minute's sleep) outlives SIGTERM until pipe's SIGKILL 3 s later
+if (Number(param("sleep")) >= 60000) process.on("SIGTERM", () => {});
 mark({ stage: "train", lr, event: "start", intact: intact() });
 if (Number.isNaN(Number(lr))) { console.error("lr is not a number: " + lr); process.exit(3); }
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(param("sleep")));
@@ -59,6 +61,7 @@ interface Mark {
   readonly stage: string;
   readonly t: number;
   readonly cwd: string;
+  readonly pid: number;
   readonly lr?: string;
   readonly event?: "start" | "end";
   readonly intact?: boolean;
@@ -234,7 +237,7 @@ describe("pipe exp run --run-all -j N in a git repository", () => {
 
   it("Ctrl-C stops every experiment, records nothing, removes the workspaces and puts the entries back in the queue", async () => {
     const { rig } = p;
-    rig.pipe("exp", "run", "--queue", "-S", "train.lr=0.7,0.8", "-S", "train.sleep=60000");
+    rig.pipe("exp", "run", "--queue", "-S", "train.lr=0.7,0.8", "-S", "train.sleep=50000");
     const queued = queueFiles(rig);
     expect(queued).toHaveLength(2);
     const records = indexLines(rig);
@@ -247,6 +250,44 @@ describe("pipe exp run --run-all -j N in a git repository", () => {
     expect(indexLines(rig)).toBe(records);
     expect(queueFiles(rig)).toEqual(queued);
     expect(p.marks().some((m) => m.event === "end" && (m.lr === "0.7" || m.lr === "0.8"))).toBe(false);
+  });
+});
+
+describe("pipe exp run --run-all -j N stopped by a second Ctrl-C", () => {
+  let p: ReturnType<typeof project>;
+  beforeAll(() => {
+    p = project(true);
+    p.rig.write("notes.txt", "notes\n");
+  });
+  afterAll(() => {
+    p.rig.cleanup();
+    rmSync(p.marksDir, { recursive: true, force: true });
+  });
+
+  it("exits at once and still leaves no workspace, no record, and the entries queued", async () => {
+    const { rig } = p;
+    rig.pipe("exp", "run", "--queue", "-S", "train.lr=0.7,0.8", "-S", "train.sleep=60000");
+    const queued = queueFiles(rig);
+    const run = rig.spawnPipe("exp", "run", "--run-all", "-j", "2");
+    await waitFor(() => ["0.7", "0.8"].every((lr) => p.marks().some((m) => m.lr === lr && m.event === "start")), 60_000, "both experiments training");
+    run.child.kill("SIGINT");
+    // the stages hold on for 3 s after the first: the second arrives while they still run
+    await waitFor(() => run.output().stderr.includes("Ctrl-C again to exit at once"), 20_000, "the first interrupt's notice");
+    run.child.kill("SIGINT");
+    const done = await run.exited;
+    // stage processes a hard exit leaves behind (pipe's SIGKILL timer went with it) are ended here
+    for (const m of p.marks()) {
+      try {
+        process.kill(m.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    expect(done.code).toBe(130);
+    expect(done.stderr).not.toContain("interrupted: 0 ran"); // it did not wait for the stages
+    expect(workspaces(rig)).toEqual([]);
+    expect(indexLines(rig)).toBe(0);
+    expect(queueFiles(rig)).toEqual(queued);
   });
 });
 
