@@ -33,6 +33,13 @@ afterAll(async () => {
 
 const runEvent = (m: LiveMessage): RunEvent | null => (m.type === "run" ? m.event : null);
 
+/** A run event of `type` about `stage` (and with `outcome`, when given). */
+function isStageEvent(m: LiveMessage, type: "stage-start" | "stage-done", stage: string, outcome?: string): boolean {
+  const e = runEvent(m);
+  if (e === null || e.type !== type || e.stage !== stage) return false;
+  return outcome === undefined || (e.type === "stage-done" && e.outcome === outcome);
+}
+
 async function pipeline(): Promise<PipelineResponse> {
   const r = await fetch(`${base}/api/pipeline`);
   expect(r.status).toBe(200);
@@ -57,7 +64,7 @@ describe("live: a repro started from a terminal shows up on an open page", () =>
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     const exited = new Promise<number | null>((res) => child.on("close", res));
     try {
-      const start = runEvent(await sse.waitFor((m) => runEvent(m)?.type === "stage-start" && runEvent(m)?.stage === "train", "train's stage-start"));
+      const start = runEvent(await sse.waitFor((m) => isStageEvent(m, "stage-start", "train"), "train's stage-start"));
       const runId = start?.runId ?? "";
       expect(runEvent(await sse.waitFor((m) => runEvent(m)?.type === "plan", "the plan"))?.runId).toBe(runId);
       await sse.waitFor((m) => m.type === "run" && m.event.type === "stage-output" && m.event.line === "waiting for the gate", "train's first output line");
@@ -72,7 +79,7 @@ describe("live: a repro started from a terminal shows up on an open page", () =>
       expect(active.events.map((e) => e.type)).toEqual(expect.arrayContaining(["plan", "stage-start", "stage-output"]));
 
       rig.write("gate", "");
-      const done = runEvent(await sse.waitFor((m) => runEvent(m)?.type === "stage-done" && runEvent(m)?.stage === "train", "train's stage-done"));
+      const done = runEvent(await sse.waitFor((m) => isStageEvent(m, "stage-done", "train"), "train's stage-done"));
       expect(done).toMatchObject({ outcome: "ran", runId });
       const summary = runEvent(await sse.waitFor((m) => runEvent(m)?.type === "summary", "the summary"));
       expect(summary).toMatchObject({ runId, counts: { ran: 1, fresh: 1, failed: 0 } });
@@ -101,9 +108,7 @@ describe("live: a repro started from a terminal shows up on an open page", () =>
     rig.write("train.mjs", 'console.log("about to fail"); process.exit(3);\n');
     const r = rig.pipe("repro");
     expect(r.code).toBe(1);
-    const failed = runEvent(
-      await sse.waitFor((m) => runEvent(m)?.type === "stage-done" && runEvent(m)?.stage === "train" && runEvent(m)?.outcome === "failed", "train failing"),
-    );
+    const failed = runEvent(await sse.waitFor((m) => isStageEvent(m, "stage-done", "train", "failed"), "train failing"));
     expect(failed?.type).toBe("stage-done");
     const view = await pipeline();
     expect(view.stages.find((s) => s.name === "train")?.state).toBe("failed");
