@@ -84,6 +84,8 @@ export function createUiServer(opts: UiServerOptions): FastifyInstance {
   });
 
   app.addHook("onReady", async () => {
+    // Read the experiment records now, while the browser is still loading the page.
+    experiments.list().catch(() => undefined);
     watcher = await watchProject(
       root,
       () => watchedFiles(root),
