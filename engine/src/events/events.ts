@@ -28,7 +28,7 @@ export type StageFailure =
       readonly log: string;
       readonly tail: readonly string[];
     }
-  /** `sbatch` refused the stage's job (a bad partition, account, resource request...). */
+  /** `sbatch` refused the stage's job (a bad partition, account, resource request...) or could not be run. */
   | { readonly kind: "slurm-submit"; readonly error: string }
   | { readonly kind: "interrupted" }
   | { readonly kind: "internal"; readonly message: string };

@@ -22,7 +22,7 @@ export function describeFailure(f: StageFailure): string {
       return `Slurm job ${f.jobId} ended ${f.state}${code}; log ${f.log}${tail}`;
     }
     case "slurm-submit":
-      return `sbatch refused the job: ${f.error}`;
+      return `could not submit the job: ${f.error}`;
     case "interrupted":
       return "interrupted";
     case "internal":

@@ -65,7 +65,10 @@ export function slurmExecutor(opts: SlurmExecutorOptions): StageExecutor {
       const jobId = submitted.code === 0 ? parseJobId(submitted.stdout) : null;
       if (jobId === null) {
         rmSync(script, { force: true });
-        const why = submitted.error ?? (submitted.stderr.trim().split("\n").pop() || `unexpected answer '${submitted.stdout.trim()}'`);
+        const why =
+          submitted.code === null
+            ? `could not run sbatch (is Slurm's client installed on this machine?): ${submitted.error ?? ""}`
+            : submitted.stderr.trim().split("\n").pop() || `unexpected answer '${submitted.stdout.trim()}'`;
         return { kind: "slurm-submit", error: why };
       }
       const log = output.replace("%j", jobId);

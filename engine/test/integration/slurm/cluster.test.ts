@@ -80,6 +80,13 @@ describeWith("pipe repro --executor slurm on a local Slurm cluster", slurmAvaila
     expect(r.read("last.txt")).toBe("1\n1\n");
     expect(records(r)).toEqual([]);
 
+    // A stage whose outputs the run cache has submits nothing.
+    r.remove("left.txt");
+    const restored = r.pipe("repro");
+    expect(restored.code).toBe(0);
+    expect(restored.stderr).not.toContain("submitted as job");
+    expect(restored.stderr).toContain("+ left: restored from cache");
+
     r.clearLog();
     const local = r.pipe("repro", "--executor", "local");
     expect(local.code).toBe(0);
