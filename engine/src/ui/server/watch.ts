@@ -1,5 +1,6 @@
 // Notices what other processes do in the project and says so as LiveMessages: new lines of the
-// live feeds in `.pipe/live/` (each event of a running repro), a grown `.pipe/exp/index.jsonl`
+// live feeds in `.pipe/live/` (each event of a running repro; also those of `exp run -j N`'s
+// workspaces, `.pipe/exp/workspaces/*/.pipe/live/`), a grown `.pipe/exp/index.jsonl`
 // (a new experiment), and a changed pipeline, lock or params file. fs.watch wakes it at once;
 // a poll every `intervalMs` is the fallback where fs.watch misses (or cannot watch) a change.
 import { closeSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
@@ -8,6 +9,7 @@ import type { LiveMessage } from "../api.js";
 import { EXP_DIR } from "../../exp/index.js";
 import { LIVE_DIR } from "../../session/live-feed.js";
 import { parseFeed } from "../../session/live-read.js";
+import { WORKSPACES_DIR } from "../../session/workspace-make.js";
 
 export interface WatchOptions {
   /** Poll period (ms); default 500. */
@@ -47,7 +49,7 @@ export async function watchProject(
   const liveDir = join(root, LIVE_DIR);
   const index = join(root, EXP_DIR, "index.jsonl");
   const offsets = new Map<string, number>();
-  for (const n of feeds(liveDir)) offsets.set(n, sizeOf(join(liveDir, n)));
+  for (const path of feeds(root)) offsets.set(path, sizeOf(path));
   let expSig = sig(index);
   let watched = await files();
   let fileSigs = watched.map((f) => sig(join(root, f)));
@@ -56,18 +58,17 @@ export async function watchProject(
   let again = false;
 
   const tail = (): void => {
-    const names = feeds(liveDir).sort((a, b) => mtimeOf(join(liveDir, a)) - mtimeOf(join(liveDir, b)) || (a < b ? -1 : 1));
-    for (const known of [...offsets.keys()]) if (!names.includes(known)) offsets.delete(known);
-    for (const n of names) {
-      const path = join(liveDir, n);
-      const from = offsets.get(n) ?? 0;
+    const paths = feeds(root).sort((a, b) => mtimeOf(a) - mtimeOf(b) || (a < b ? -1 : 1));
+    for (const known of [...offsets.keys()]) if (!paths.includes(known)) offsets.delete(known);
+    for (const path of paths) {
+      const from = offsets.get(path) ?? 0;
       const size = sizeOf(path);
-      if (size < from) offsets.set(n, 0); // rewritten: read again next pass
+      if (size < from) offsets.set(path, 0); // rewritten: read again next pass
       if (size <= from) continue;
       const bytes = readRange(path, from, Math.min(size - from, CHUNK));
       const end = bytes.lastIndexOf(0x0a);
       if (end < 0) continue;
-      offsets.set(n, from + end + 1);
+      offsets.set(path, from + end + 1);
       for (const event of parseFeed(bytes.subarray(0, end + 1).toString("utf8"))) emit({ type: "run", event });
     }
   };
@@ -140,9 +141,15 @@ export async function watchProject(
   };
 }
 
-function feeds(dir: string): string[] {
+/** Every feed file: the project's, then each parallel experiment workspace's (absolute paths). */
+function feeds(root: string): string[] {
+  const dirs = [join(root, LIVE_DIR), ...list(join(root, WORKSPACES_DIR)).map((w) => join(root, WORKSPACES_DIR, w, LIVE_DIR))];
+  return dirs.flatMap((dir) => list(dir).flatMap((n) => (n.endsWith(".jsonl") ? [join(dir, n)] : [])));
+}
+
+function list(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((n) => n.endsWith(".jsonl"));
+    return readdirSync(dir);
   } catch {
     return [];
   }

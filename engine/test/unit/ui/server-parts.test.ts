@@ -148,7 +148,13 @@ describe("watchProject (polling only)", () => {
       await settle();
       expect(got).toEqual([{ type: "run", event: { type: "stage-output", stage: "a", stream: "stdout", line: "x", runId: "new" } }]);
       got.length = 0;
-      mkdirSync(join(root, ".pipe", "exp"), { recursive: true });
+      // A parallel experiment's workspace has a feed of its own.
+      mkdirSync(join(root, ".pipe", "exp", "workspaces", "w1", ".pipe", "live"), { recursive: true });
+      const other = { type: "plan", stages: ["a"], jobs: 1, runId: "w1run" };
+      writeFileSync(join(root, ".pipe", "exp", "workspaces", "w1", ".pipe", "live", "w1run.jsonl"), `${JSON.stringify(other)}\n`);
+      await settle();
+      expect(got).toEqual([{ type: "run", event: other }]);
+      got.length = 0;
       writeFileSync(join(root, ".pipe", "exp", "index.jsonl"), '{"id":"1","name":"a","createdAt":"x"}\n');
       await settle();
       expect(got).toEqual([{ type: "experiments-changed" }]);
