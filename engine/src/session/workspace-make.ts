@@ -34,13 +34,19 @@ export function workspaceFolderName(name: string): string {
   return safe === "" ? "exp" : safe.slice(0, 80);
 }
 
-export async function makeWorkspace(project: Project, name: string): Promise<ExpWorkspace> {
+export interface MakeOptions {
+  /** Called as soon as the folder exists, before anything is copied (to mark whose it is). */
+  readonly onFolder?: (dir: string) => void;
+}
+
+export async function makeWorkspace(project: Project, name: string, opts: MakeOptions = {}): Promise<ExpWorkspace> {
   const root = project.root;
   const base = join(root, WORKSPACES_DIR);
   await fsp.mkdir(base, { recursive: true });
   const dir = await freshFolder(base, workspaceFolderName(name));
   const ws = handle(dir);
   try {
+    opts.onFolder?.(dir);
     const listing = await listProject(root);
     const outs = project.pipeline.stages.flatMap((s) => s.outs.map((o) => o.path as string));
     const deps = project.pipeline.stages.flatMap((s) => s.deps.filter((d) => !d.glob).map((d) => d.path as string));

@@ -2,7 +2,7 @@
 // workspaces sharing the cache. Stages append start/end marks (with times, the params they saw and
 // whether the user's params.yaml was intact) to a file outside the project, so overlap is observed.
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,7 +44,7 @@ mkdirSync("data", { recursive: true });
 writeFileSync("data/prep.txt", [input, notes, raw].join("\\n") + "\\n");
 `;
 
-const TRAIN = `import { readFileSync, writeFileSync } from "node:fs";
+const TRAIN = `import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mark, param } from "./mark.mjs";
 const lr = param("lr");
 const intact = () => readFileSync(process.env.USER_PARAMS, "utf8") === process.env.USER_PARAMS_TEXT;
@@ -52,7 +52,10 @@ const intact = () => readFileSync(process.env.USER_PARAMS, "utf8") === process.e
 if (Number(param("sleep")) >= 60000) process.on("SIGTERM", () => {});
 mark({ stage: "train", lr, event: "start", intact: intact() });
 if (Number.isNaN(Number(lr))) { console.error("lr is not a number: " + lr); process.exit(3); }
-Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(param("sleep")));
+// sleeps train.sleep ms, or until RELEASE_FILE appears
+const until = Date.now() + Number(param("sleep"));
+const cell = new Int32Array(new SharedArrayBuffer(4));
+while (Date.now() < until && !existsSync(process.env.RELEASE_FILE)) Atomics.wait(cell, 0, 0, 50);
 writeFileSync("metrics.json", JSON.stringify({ acc: Math.round((1 - Number(lr)) * 1000) / 1000 }) + "\\n");
 mark({ stage: "train", lr, event: "end", intact: intact() });
 `;
@@ -92,6 +95,7 @@ function project(git: boolean): { rig: Rig; marksDir: string; marks: () => Mark[
     .write(".gitignore", "data/\nraw/\nmetrics.json\n");
   process.env.MARKS_FILE = join(marksDir, "marks.jsonl");
   process.env.USER_PARAMS = rig.path("params.yaml");
+  process.env.RELEASE_FILE = join(marksDir, "release");
   process.env.USER_PARAMS_TEXT = PARAMS;
   if (git) {
     const g = (...args: string[]): string => execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: rig.dir, encoding: "utf8" });
@@ -288,6 +292,52 @@ describe("pipe exp run --run-all -j N stopped by a second Ctrl-C", () => {
     expect(workspaces(rig)).toEqual([]);
     expect(indexLines(rig)).toBe(0);
     expect(queueFiles(rig)).toEqual(queued);
+  });
+});
+
+describe("pipe exp run --run-all -j N after a pipe was killed", () => {
+  let p: ReturnType<typeof project>;
+  beforeAll(() => {
+    p = project(true);
+    p.rig.write("notes.txt", "notes\n");
+  });
+  afterAll(() => {
+    p.rig.cleanup();
+    rmSync(p.marksDir, { recursive: true, force: true });
+  });
+
+  it("removes the workspaces a SIGKILLed pipe left, queues their entries again and runs them", async () => {
+    const { rig } = p;
+    rig.pipe("exp", "run", "--queue", "-S", "train.lr=0.7,0.8", "-S", "train.sleep=50000");
+    const run = rig.spawnPipe("exp", "run", "--run-all", "-j", "2");
+    await waitFor(() => ["0.7", "0.8"].every((lr) => p.marks().some((m) => m.lr === lr && m.event === "start")), 60_000, "both experiments training");
+    run.child.kill("SIGKILL");
+    await run.exited;
+    for (const m of p.marks()) {
+      try {
+        process.kill(m.pid, "SIGKILL"); // its stages, which nothing stops now
+      } catch {
+        // already gone
+      }
+    }
+    expect(workspaces(rig).filter((n) => !n.endsWith(".owner.json"))).toHaveLength(2);
+    expect(queueFiles(rig).every((f) => f.endsWith(".running"))).toBe(true);
+
+    writeFileSync(process.env.RELEASE_FILE as string, "");
+    const again = rig.pipe("exp", "run", "--run-all", "-j", "2");
+    expect(again.stderr.match(/removed the workspace a killed pipe left \(pid \d+\); queued again/g)).toHaveLength(2);
+    expect(again.stderr).toContain("2 queued experiments run, 0 failed");
+    expect(again.code).toBe(0);
+    expect(
+      rows(rig)
+        .map((row) => [lrOf(row), row.status])
+        .sort(),
+    ).toEqual([
+      [0.7, "success"],
+      [0.8, "success"],
+    ]);
+    expect(workspaces(rig)).toEqual([]);
+    expect(queueFiles(rig)).toEqual([]);
   });
 });
 

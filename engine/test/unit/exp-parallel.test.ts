@@ -1,12 +1,14 @@
 // The pure parts of parallel experiments: which files a workspace gets, workspace folder names,
 // line prefixes that tell experiments' output apart, and a stopped entry going back to the queue.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ExpStore, linePrefixer } from "../../src/exp/index.js";
 import { selectWorkspaceFiles } from "../../src/session/workspace-files.js";
-import { workspaceFolderName } from "../../src/session/workspace-make.js";
+import { WORKSPACES_DIR, workspaceFolderName } from "../../src/session/workspace-make.js";
+import { abandonedWorkspaces, claimWorkspace, disownWorkspace } from "../../src/session/workspace-owners.js";
 
 describe("selectWorkspaceFiles", () => {
   const base = { outs: ["data/prep", "metrics.json"], deps: [], always: [] };
@@ -85,5 +87,28 @@ describe("ExpStore.release", () => {
     expect((await store.queued()).map((e) => e.id)).toEqual(["e1"]);
     expect(store.release("e1")).toBe(false);
     expect(existsSync(join(store.dir, "queue", "e1.json"))).toBe(true);
+  });
+});
+
+describe("abandonedWorkspaces", () => {
+  let root = "";
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("finds the workspaces whose pipe is dead, never a live one's, a kept one or a garbled mark", () => {
+    root = mkdtempSync(join(tmpdir(), "pipe-exp-owners-"));
+    const base = join(root, WORKSPACES_DIR);
+    for (const n of ["mine", "dead", "kept", "garbled"]) mkdirSync(join(base, n), { recursive: true });
+    claimWorkspace(join(base, "mine"), "e-mine", "mine");
+    claimWorkspace(join(base, "dead"), "e-dead", "dead");
+    // the same mark with the pid of a process that has exited
+    const exited = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const mark = JSON.parse(readFileSync(join(base, "dead.owner.json"), "utf8")) as { holder: { pid: number } };
+    mark.holder.pid = exited;
+    writeFileSync(join(base, "dead.owner.json"), JSON.stringify(mark));
+    claimWorkspace(join(base, "kept"), "e-kept", "kept");
+    disownWorkspace(join(base, "kept"));
+    writeFileSync(join(base, "garbled.owner.json"), "{");
+    const found = abandonedWorkspaces(root);
+    expect(found.map((a) => [a.dir, a.owner.entry, a.owner.name])).toEqual([[join(base, "dead"), "e-dead", "dead"]]);
   });
 });

@@ -1,12 +1,14 @@
 // `pipe exp run --run-all -j N` (N > 1): up to N queued experiments at once, each in its own
 // workspace (session/workspace-make.ts) sharing the project's cache, each recorded into the
 // project's .pipe/exp/ as it finishes; the user's params files and outputs are never touched.
+import { rmSync } from "node:fs";
 import { relative } from "node:path";
 import { checkOverrides, applyOverrides, describeOverrides, DuplicateNameError, linePrefixer } from "../../exp/index.js";
 import type { QueuedExperiment, ExpStore } from "../../exp/index.js";
 import { mapLimit } from "../../common/limit.js";
 import { makeWorkspace, type ExpWorkspace } from "../../session/workspace-make.js";
-import type { Project } from "../../index.js";
+import { abandonedWorkspaces, claimWorkspace, disownWorkspace } from "../../session/workspace-owners.js";
+import { processRunner, recoverStrayJobs, type Project } from "../../index.js";
 import { ExitCode, UserError, type CliIO } from "../io.js";
 import type { Interrupts } from "../interrupts.js";
 import { requireProject } from "../open.js";
@@ -33,6 +35,7 @@ export async function runAllParallel(req: RunAllRequest, io: CliIO, interrupts: 
   const cmd = "pipe exp run";
   if (req.repro.dry) throw new UserError(`${cmd}: --dry shows one plan at a time: drop -j to see each queued experiment's plan`);
   const project = await requireProject(req.root);
+  await collectAbandoned(req, io);
   const queue = await req.store.queued();
   io.stderr(`running ${queue.length} queued experiment${queue.length === 1 ? "" : "s"}, up to ${req.jobs} at once, each in its own workspace\n`);
   const outcomes = await mapLimit(queue, req.jobs, (entry) => runEntry(project, entry, req, io, interrupts));
@@ -55,13 +58,14 @@ async function runEntry(project: Project, entry: QueuedExperiment, req: RunAllRe
   // A hard exit (second Ctrl-C) still removes the workspace and gives the entry back to the queue.
   const removeHook = interrupts.onExit(() => {
     if (ws !== null && !req.keepWorkspaces) ws.removeSync();
+    if (ws !== null) disownWorkspace(ws.dir);
     req.store.release(entry.id);
   });
   let outcome: Outcome = "failed";
   let runId = "";
   try {
     const t0 = Date.now();
-    ws = await makeWorkspace(project, name);
+    ws = await makeWorkspace(project, name, { onFolder: (dir) => claimWorkspace(dir, entry.id, name) });
     out.write(
       `workspace ${relative(io.cwd, ws.dir) || "."} (${ws.copied} files from ${ws.source === "git" ? "git" : "the project folder"}): ${describeOverrides(entry.overrides) || "(no overrides)"}\n`,
     );
@@ -99,8 +103,28 @@ async function runEntry(project: Project, entry: QueuedExperiment, req: RunAllRe
     else await req.store.done(entry.id);
     if (ws !== null && req.keepWorkspaces) io.stderr(`[${name}] workspace kept: ${ws.dir}\n`);
     else if (ws !== null) await ws.remove();
+    if (ws !== null) disownWorkspace(ws.dir);
     removeHook();
     if (req.repro.json) io.stdout(`${JSON.stringify({ time: new Date().toISOString(), type: "experiment", name, runId, status: outcome })}\n`);
+  }
+}
+
+/**
+ * Workspaces a killed pipe left (its owner dead): their Slurm jobs dealt with as a repro would
+ * (cancelled or waited for), then removed, and their queued entries put back in the queue.
+ */
+async function collectAbandoned(req: RunAllRequest, io: CliIO): Promise<void> {
+  for (const { dir, owner } of abandonedWorkspaces(req.root)) {
+    const say = (line: string): void => io.stderr(`[${owner.name}] ${line}\n`);
+    const stray = await recoverStrayJobs({ root: dir, runner: processRunner, say });
+    if (stray !== null) {
+      say(`warning: workspace ${dir} kept: ${stray}`);
+      continue;
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    disownWorkspace(dir);
+    const again = req.store.release(owner.entry) ? "; queued again" : "";
+    say(`removed the workspace a killed pipe left (pid ${owner.holder.pid})${again}`);
   }
 }
 
