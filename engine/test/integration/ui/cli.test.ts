@@ -1,8 +1,8 @@
 // `pipe ui` as a user runs it: prints its URL, serves until Ctrl-C (exit 0), one-line errors for a
 // taken port, a bad --port and a folder with no project.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +31,43 @@ describe("pipe ui", () => {
       expect(r.stderr).toContain("pipe ui: stopping");
     } finally {
       ui.child.kill("SIGKILL");
+    }
+  });
+
+  it("--open hands the URL to xdg-open, and carries on quietly when there is none", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "pipe-ui-bin-"));
+    const opened = join(bin, "opened.txt");
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\necho "$@" > ${opened}\n`);
+    chmodSync(join(bin, "xdg-open"), 0o755);
+    const serve = async (path: string): Promise<{ url: string; stderr: string }> => {
+      const child = spawn(process.execPath, [PIPE_BIN, "ui", "--port", "0", "--open"], {
+        cwd: rig.dir,
+        env: { ...process.env, PATH: path },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+      child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
+      const exited = new Promise((res) => child.on("close", res));
+      try {
+        await waitFor(() => /http:\/\/\S+\//.test(out), 30_000, "the URL");
+        const url = /(http:\/\/\S+\/)/.exec(out)?.[1] ?? "";
+        if (path.startsWith(bin)) await waitFor(() => existsSync(opened), 30_000, "xdg-open to be called");
+        else await waitFor(() => err.includes("could not open a browser"), 30_000, "the notice");
+        return { url, stderr: err };
+      } finally {
+        child.kill("SIGINT");
+        await exited;
+      }
+    };
+    try {
+      const withOpener = await serve(`${bin}:${process.env.PATH ?? ""}`);
+      expect(readFileSync(opened, "utf8").trim()).toBe(withOpener.url);
+      const without = await serve(join(bin, "nothing-here"));
+      expect(without.stderr).toContain(`pipe ui: could not open a browser; open ${without.url} yourself`);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
     }
   });
 
