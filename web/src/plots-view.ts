@@ -17,7 +17,7 @@ function card(plot: PlotData): HTMLElement {
   const body = h("div", { class: "plot-body" });
   const el = h(
     "section",
-    { class: "card plot-card", "data-plot": plot.path },
+    { class: `card plot-card${(plot.matrices?.length ?? 0) > 1 ? " wide" : ""}`, "data-plot": plot.path },
     h("header", {}, h("h3", {}, plot.title || plot.path), h("span", { class: "muted" }, plot.path), h("span", { class: "badge" }, plot.template)),
     body,
   );

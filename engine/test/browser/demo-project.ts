@@ -88,6 +88,8 @@ export interface DemoOptions {
   /** How long the report stage sleeps (so a test can see it running). */
   readonly reportSleepMs?: number;
   readonly prefix?: string;
+  /** The project folder's own name (it shows in the page's header), inside a fresh temp folder. */
+  readonly name?: string;
 }
 
 export function write(root: string, rel: string, text: string): void {
@@ -101,7 +103,9 @@ export function git(root: string, ...args: string[]): string {
 
 /** A git repo holding the demo pipeline, committed once (nothing run yet). */
 export function makeDemoProject(opts: DemoOptions = {}): string {
-  const root = mkdtempSync(join(tmpdir(), opts.prefix ?? "pipe-ui-"));
+  const temp = mkdtempSync(join(tmpdir(), opts.prefix ?? "pipe-ui-"));
+  const root = opts.name === undefined ? temp : join(temp, opts.name);
+  mkdirSync(root, { recursive: true });
   write(root, "pipeline.yaml", PIPELINE);
   write(root, "params.yaml", PARAMS);
   write(root, "prepare.mjs", PREPARE);

@@ -12,6 +12,21 @@ export const PIPE_BIN = join(REPO, "bin", "pipe.js");
 export const CHROMIUM = "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
 
+/**
+ * The few page globals the tests, bench and screenshots touch inside page.evaluate, typed here
+ * because the Node-side tsconfig has no DOM lib: `(globalThis as unknown as PageGlobals)`.
+ */
+export interface PageElement {
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+  click(): void;
+}
+export interface PageGlobals {
+  readonly document: { querySelector(sel: string): PageElement | null; querySelectorAll(sel: string): ArrayLike<PageElement> };
+  readonly requestAnimationFrame: (fn: () => void) => number;
+  readonly performance: { now(): number };
+}
+
 export interface UiServer {
   readonly url: string;
   readonly child: ChildProcess;

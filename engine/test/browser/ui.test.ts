@@ -239,8 +239,9 @@ describeWith("pipe ui in chromium", hasChromium, "Debian's chromium (/usr/bin/ch
     await page.waitForSelector(".vt-row.k-experiment");
     const before = await page.locator(".vt-row.k-experiment").count();
     const run = spawnPipe(root, "exp", "run", "-S", "train.lr=0.2", "--name", "live-one");
+    const done = await run.done;
+    expect(done.code, done.output).toBe(0);
     await page.locator('.vt-row [data-col="name"] >> text="live-one"').waitFor({ timeout: 20_000 });
-    expect((await run.done).code).toBe(0);
     expect(await page.locator(".vt-row.k-experiment").count()).toBe(before + 1);
   });
 });

@@ -144,9 +144,13 @@ export function experimentsPage(root: HTMLElement, go: (hash: string) => void): 
     );
   }
 
+  let loads = 0;
   async function load(): Promise<void> {
+    const mine = ++loads;
     try {
-      data = await api.experiments();
+      const fresh = await api.experiments();
+      if (mine !== loads) return; // a later reload was asked for: its answer wins
+      data = fresh;
     } catch (e) {
       replace(notice, h("div", { class: "error" }, String(e instanceof Error ? e.message : e)));
       return;

@@ -37,6 +37,15 @@ function items(title: string, list: readonly { path: string; digest: string | nu
   );
 }
 
+/** `pipeline.yaml · last ran 2026-12-07 17:11:37 in 257ms (ran)`: where it is declared and its last run. */
+function lastRunLine(stage: StageView): string {
+  const parts = [stage.file];
+  const when = stage.lastRun === undefined ? "" : ` ${formatTime(stage.lastRun.startedAt)}`;
+  const took = stage.lastDurationMs === null ? "" : ` in ${formatDuration(stage.lastDurationMs)}`;
+  if (when !== "" || took !== "") parts.push(`last run${when}${took}${stage.lastRun === undefined ? "" : ` (${stage.lastRun.outcome})`}`);
+  return parts.join(" · ");
+}
+
 export function pipelinePage(root: HTMLElement, params: URLSearchParams): () => void {
   const legend = h("div", { class: "legend" });
   const graphHost = h("div", { class: "dag-host" });
@@ -80,10 +89,7 @@ export function pipelinePage(root: HTMLElement, params: URLSearchParams): () => 
         h("span", { class: `pill st-${state}` }, STATE_LABEL[state]),
         h("button", { class: "link close", onclick: () => ((panel.hidden = true), (view.selected = null), dag?.select(null)) }, "×"),
       ),
-      h("div", { class: "muted" }, stage.file, stage.lastDurationMs === null ? "" : ` · last run took ${formatDuration(stage.lastDurationMs)}`),
-      stage.lastRun === undefined
-        ? null
-        : h("div", { class: "muted" }, `last run ${formatTime(stage.lastRun.startedAt)} (${stage.lastRun.outcome}) · run ${stage.lastRun.runId}`),
+      h("div", { class: "muted" }, lastRunLine(stage)),
       stage.reasons.length > 0 ? h("ul", { class: "reasons" }, ...stage.reasons.map((r) => h("li", {}, r))) : null,
       h("h4", {}, "cmd"),
       h("pre", { class: "cmd-block" }, stage.cmd.join("\n")),
@@ -114,9 +120,13 @@ export function pipelinePage(root: HTMLElement, params: URLSearchParams): () => 
     }
   }
 
+  let loads = 0;
   async function load(): Promise<void> {
+    const mine = ++loads;
     try {
-      data = await api.pipeline();
+      const fresh = await api.pipeline();
+      if (mine !== loads) return; // a later reload was asked for: its answer wins
+      data = fresh;
     } catch (e) {
       replace(graphHost, h("div", { class: "error" }, e instanceof Error ? e.message : String(e)));
       return;

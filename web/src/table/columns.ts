@@ -42,7 +42,16 @@ export function columnsOf(data: Pick<ExperimentsResponse, "paramColumns" | "metr
   const numericIn = (pick: (r: ExpRow) => Scalar) => data.rows.every((r) => ["number", "object"].includes(typeof pick(r)));
   const make = (group: "param" | "metric", col: string): Column => {
     const value = (r: ExpRow): Scalar => (group === "param" ? r.params : r.metrics)[col] ?? null;
-    return { id: `${group}:${col}`, label: keyOf(col), title: col, group, width: 112, numeric: numericIn(value), value };
+    const label = keyOf(col);
+    return {
+      id: `${group}:${col}`,
+      label,
+      title: col,
+      group,
+      width: Math.round(Math.max(96, Math.min(190, label.length * 7.6 + 30))),
+      numeric: numericIn(value),
+      value,
+    };
   };
   return [...INFO, ...data.paramColumns.map((c) => make("param", c)), ...data.metricColumns.map((c) => make("metric", c))];
 }
