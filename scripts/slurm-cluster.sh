@@ -129,8 +129,21 @@ start() {
   exit 1
 }
 
-# Ends the daemons this script started (their pid files), then munged.
+# Cancels the cluster's jobs (a job killed with its daemons would be requeued and run again at
+# the next start), ends the daemons this script started (their pid files), then munged.
 stop() {
+  if answering; then
+    local jobs
+    jobs=$(squeue --noheader --format=%i 2>/dev/null || true)
+    if [ -n "$jobs" ]; then
+      # shellcheck disable=SC2086
+      scancel $jobs 2>/dev/null || true
+      for _ in $(seq 50); do
+        [ -z "$(squeue --noheader --format=%i 2>/dev/null)" ] && break
+        sleep 0.1
+      done
+    fi
+  fi
   for d in slurmd slurmctld; do
     local pidfile="$DIR/$d.pid"
     if [ -f "$pidfile" ]; then

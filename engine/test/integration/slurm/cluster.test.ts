@@ -70,7 +70,8 @@ describeWith("pipe repro --executor slurm on a local Slurm cluster", slurmAvaila
     // No -j: no cap on jobs in flight (Slurm queues what it cannot start).
     expect(events.find((e) => e.type === "plan")).toMatchObject({ jobs: 4 });
     expect(events.filter((e) => e.type === "stage-done").map((e) => e.outcome)).toEqual(["ran", "ran", "ran", "ran"]);
-    // Slurm's own record (scontrol keeps finished jobs for MinJobAge): the middle jobs overlapped.
+    // Slurm's own record: scontrol keeps finished jobs for MinJobAge (sacct needs slurmdbd, which this
+    // cluster has not: it answers "Slurm accounting storage is disabled"). The middle jobs overlapped.
     const left = jobInfo(ids.get("left") as string);
     const right = jobInfo(ids.get("right") as string);
     expect([left.get("JobState"), right.get("JobState")]).toEqual(["COMPLETED", "COMPLETED"]);
