@@ -55,17 +55,24 @@ async function runEntry(project: Project, entry: QueuedExperiment, req: RunAllRe
   const results = linePrefixer(req.repro.json ? "" : `[${name}] `, io.stdout);
   const prefixed: CliIO = { ...io, stderr: out.write, stdout: results.write, isTTY: false };
   let ws: ExpWorkspace | null = null;
+  let wsDir: string | null = null; // known from the folder's creation on, even when filling it fails
   // A hard exit (second Ctrl-C) still removes the workspace and gives the entry back to the queue.
   const removeHook = interrupts.onExit(() => {
-    if (ws !== null && !req.keepWorkspaces) ws.removeSync();
-    if (ws !== null) disownWorkspace(ws.dir);
+    if (wsDir === null) return void req.store.release(entry.id);
+    if (!req.keepWorkspaces) rmSync(wsDir, { recursive: true, force: true, maxRetries: 3 });
+    disownWorkspace(wsDir);
     req.store.release(entry.id);
   });
   let outcome: Outcome = "failed";
   let runId = "";
   try {
     const t0 = Date.now();
-    ws = await makeWorkspace(project, name, { onFolder: (dir) => claimWorkspace(dir, entry.id, name) });
+    ws = await makeWorkspace(project, name, {
+      onFolder: (dir) => {
+        wsDir = dir;
+        claimWorkspace(dir, entry.id, name);
+      },
+    });
     out.write(
       `workspace ${relative(io.cwd, ws.dir) || "."} (${ws.copied} files from ${ws.source === "git" ? "git" : "the project folder"}): ${describeOverrides(entry.overrides) || "(no overrides)"}\n`,
     );
@@ -103,7 +110,7 @@ async function runEntry(project: Project, entry: QueuedExperiment, req: RunAllRe
     else await req.store.done(entry.id);
     if (ws !== null && req.keepWorkspaces) io.stderr(`[${name}] workspace kept: ${ws.dir}\n`);
     else if (ws !== null) await ws.remove();
-    if (ws !== null) disownWorkspace(ws.dir);
+    if (wsDir !== null) disownWorkspace(wsDir); // (makeWorkspace removed a folder it could not fill)
     removeHook();
     if (req.repro.json) io.stdout(`${JSON.stringify({ time: new Date().toISOString(), type: "experiment", name, runId, status: outcome })}\n`);
   }
