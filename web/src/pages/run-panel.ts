@@ -30,6 +30,16 @@ export function runPanel(run: RunView, maxLines: number): HTMLElement {
       failed > 0 ? h("span", { class: "pill st-failed" }, `${failed} failed`) : null,
     ),
     h("div", { class: "progress", role: "progressbar", "aria-valuenow": done, "aria-valuemax": total }, h("div", { class: "bar", style: `width:${pct}%` })),
+    total === 0
+      ? null
+      : h(
+          "div",
+          { class: "stage-chips" },
+          ...run.planned.map((stage) => {
+            const state = run.running.has(stage) ? "running" : (run.done.get(stage) ?? "waiting");
+            return h("span", { class: `pill st-${state === "ran" || state === "restored" ? "fresh" : state}`, "data-stage": stage }, `${stage}: ${state}`);
+          }),
+        ),
     h(
       "pre",
       { class: "live-log" },
