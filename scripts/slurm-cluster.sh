@@ -117,7 +117,7 @@ start() {
   for _ in $(seq 300); do
     if answering; then
       # A node left DOWN/DRAIN by an earlier run comes back.
-      say "up: node $NODE $(node_state), $(nproc) CPUs"
+      say "up: node $NODE $(node_state), $(sinfo --noheader --nodes="$NODE" --format=%c 2>/dev/null | head -n1) CPUs"
       return 0
     fi
     case "$(node_state)" in
