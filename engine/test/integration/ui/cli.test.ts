@@ -37,7 +37,8 @@ describe("pipe ui", () => {
   it("--open hands the URL to xdg-open, and carries on quietly when there is none", async () => {
     const bin = mkdtempSync(join(tmpdir(), "pipe-ui-bin-"));
     const opened = join(bin, "opened.txt");
-    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\necho "$@" > ${opened}\n`);
+    // written whole, then renamed: the test waits for the file to appear
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\necho "$@" > ${opened}.tmp && mv ${opened}.tmp ${opened}\n`);
     chmodSync(join(bin, "xdg-open"), 0o755);
     const serve = async (path: string): Promise<{ url: string; stderr: string }> => {
       const child = spawn(process.execPath, [PIPE_BIN, "ui", "--port", "0", "--open"], {
