@@ -1,7 +1,7 @@
 // pipe ui's web app: a header with the project and the live stream's state, and hash-routed pages
 // (#/experiments, #/compare?ids=, #/plots?ids=, #/pipeline?stage=, #/live). Each page returns its cleanup.
 import { api } from "./api.js";
-import { h, replace } from "./dom.js";
+import { h } from "./dom.js";
 import { connectLive } from "./live.js";
 import { comparePage } from "./pages/compare.js";
 import { experimentsPage } from "./pages/experiments.js";
@@ -9,6 +9,7 @@ import { livePage } from "./pages/live.js";
 import { pipelinePage } from "./pages/pipeline.js";
 import { plotsPage } from "./pages/plots.js";
 import { disposeCharts } from "./plots-view.js";
+import type { ProjectInfo } from "../../engine/src/ui/api.js";
 import { app, onLive } from "./state.js";
 
 type Route = "experiments" | "compare" | "plots" | "pipeline" | "live";
@@ -62,15 +63,24 @@ function route(): void {
   }
 }
 
-async function start(): Promise<void> {
+async function loadProject(): Promise<ProjectInfo | null> {
   try {
-    app.project = await api.project();
-    projectName.textContent = app.project.name;
-    projectName.title = `${app.project.pipelines.join(", ")} · ${app.project.stages} stages · ${app.project.experiments} experiments · pipe ${app.project.version}`;
-    document.title = `${app.project.name} · pipe ui`;
+    const project = await api.project();
+    app.project = project;
+    projectName.textContent = project.name;
+    projectName.title = `${project.pipelines.join(", ")} · ${project.stages} stages · ${project.experiments} experiments · pipe ${project.version}`;
+    document.title = `${project.name} · pipe ui`;
+    return project;
   } catch (e) {
-    replace(main, h("div", { class: "error" }, `cannot reach pipe ui's server: ${e instanceof Error ? e.message : String(e)}`));
+    projectName.textContent = `cannot reach pipe ui's server: ${e instanceof Error ? e.message : String(e)}`;
+    projectName.classList.add("error");
+    return null;
   }
+}
+
+function start(): void {
+  // the page's own data is asked for at the same time, not after the project info
+  app.projectReady = loadProject();
   connectLive((ok) => {
     liveDot.classList.toggle("on", ok);
     liveDot.title = ok ? "live: following runs in this project" : "live stream disconnected (retrying)";
@@ -87,4 +97,4 @@ async function start(): Promise<void> {
   route();
 }
 
-void start();
+start();

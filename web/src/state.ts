@@ -4,7 +4,7 @@ import type { LiveMessage, ProjectInfo } from "../../engine/src/ui/api.js";
 
 export const selection = new Set<string>();
 
-export const app: { project: ProjectInfo | null } = { project: null };
+export const app: { project: ProjectInfo | null; projectReady: Promise<ProjectInfo | null> } = { project: null, projectReady: Promise.resolve(null) };
 
 type Listener = (m: LiveMessage) => void;
 const listeners = new Set<Listener>();

@@ -24,7 +24,7 @@ export interface PageElement {
 export interface PageGlobals {
   readonly document: { querySelector(sel: string): PageElement | null; querySelectorAll(sel: string): ArrayLike<PageElement> };
   readonly requestAnimationFrame: (fn: () => void) => number;
-  readonly performance: { now(): number };
+  readonly performance: { now(): number; getEntriesByType(type: "resource"): { name: string; responseEnd: number }[] };
 }
 
 export interface UiServer {

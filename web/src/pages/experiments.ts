@@ -148,7 +148,7 @@ export function experimentsPage(root: HTMLElement, go: (hash: string) => void): 
   async function load(): Promise<void> {
     const mine = ++loads;
     try {
-      const fresh = await api.experiments();
+      const [fresh] = await Promise.all([api.experiments(), app.projectReady]);
       if (mine !== loads) return; // a later reload was asked for: its answer wins
       data = fresh;
     } catch (e) {
