@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { renameSync } from "node:fs";
 import { appendFile, mkdir, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { mapLimit } from "../common/limit.js";
 import { writeTextAtomic } from "../files/atomic-write.js";
 import { withMutex } from "../files/mutex.js";
 import { ensurePipeDir } from "../files/pipe-dir.js";
@@ -99,14 +100,20 @@ export class ExpStore {
   /** Every indexed experiment, oldest first. */
   async list(): Promise<ListResult> {
     const { lines, warnings } = await this.readIndex();
-    const records: ExperimentRecord[] = [];
-    for (const line of lines) {
+    // Read 32 at once (10,000 records one by one took 1.8 s for pipe ui); warnings keep index order.
+    const read = await mapLimit(lines, 32, async (line) => {
       try {
-        records.push(JSON.parse(await readFile(join(this.dir, "records", `${line.id}.json`), "utf8")) as ExperimentRecord);
+        return JSON.parse(await readFile(join(this.dir, "records", `${line.id}.json`), "utf8")) as ExperimentRecord;
       } catch {
-        warnings.push(`experiment ${line.name} (${line.id}): record missing or corrupt, skipped`);
+        return null;
       }
-    }
+    });
+    const records: ExperimentRecord[] = [];
+    read.forEach((record, i) => {
+      const line = lines[i] as IndexLine;
+      if (record === null) warnings.push(`experiment ${line.name} (${line.id}): record missing or corrupt, skipped`);
+      else records.push(record);
+    });
     records.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
     return { records, warnings };
   }
