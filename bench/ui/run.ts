@@ -42,6 +42,7 @@ console.error(`bench/ui: ${COUNT} records generated in ${(genMs / 1000).toFixed(
 const browser = await launchChromium();
 const firstPaint: { startToUrl: number; startToRows: number; navToRows: number; apiInPage: number; apiMs: number }[] = [];
 const sorts: number[] = [];
+const filters: number[] = [];
 let rowsInDom = 0;
 try {
   for (let run = 0; run < RUNS; run++) {
@@ -86,6 +87,25 @@ try {
         });
         sorts.push(ms);
       }
+      // filters: a comparison typed into the query box, time to the filtered rows painted
+      for (const q of ["accuracy>0.9", "lr<0.001 status=success"]) {
+        const ms = await page.evaluate(async (query) => {
+          const { document, requestAnimationFrame, performance } = globalThis as unknown as PageGlobals;
+          const box = document.querySelector("input.query") as unknown as { value: string; dispatchEvent(e: unknown): boolean } | null;
+          if (box === null) throw new Error("no query box");
+          const t = performance.now();
+          box.value = query;
+          box.dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => unknown }).Event("input"));
+          await new Promise((r) => requestAnimationFrame(() => r(null)));
+          const took = performance.now() - t;
+          const shown = document.querySelector(".count")?.textContent ?? "";
+          if (!/^\d+ of/.test(shown) || shown.startsWith(shown.split(" of ")[1]?.split(" ")[0] ?? "")) throw new Error(`the filter kept every row: ${shown}`);
+          box.value = "";
+          box.dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => unknown }).Event("input"));
+          return took;
+        }, q);
+        filters.push(ms);
+      }
     } finally {
       await page.close();
       await server.stop();
@@ -104,6 +124,11 @@ const table: [string, number, string][] = [
   ["  page navigation → /api/experiments received", fp("apiInPage"), "of which waiting for the server's first (cold) read of the records"],
   ["  GET /api/experiments (warm)", fp("apiMs"), `${COUNT} rows as JSON, after the page's own request`],
   ["sort by a metric column", median(sorts), `click → ${COUNT} rows re-sorted and the visible ones painted (${sorts.length} sorts)`],
+  [
+    "filter with a query",
+    median(filters),
+    `typed query (accuracy>0.9; lr<0.001 status=success) → ${COUNT} rows filtered and painted (${filters.length} filters)`,
+  ],
 ];
 console.log(`pipe ui with ${COUNT} experiments (median of ${RUNS} server starts; load ${loadavg()[0]?.toFixed(2)}; chromium headless 1280x800)`);
 console.log("| figure | median ms | what |\n|---|---:|---|");
