@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWith } from "../services/needs.js";
-import { makeDemoProject, setReportSleep } from "./demo-project.js";
+import { makeDemoProject, setReportSleep, write } from "./demo-project.js";
 import { hasChromium, launchChromium, pipe, spawnPipe, startUi, type UiServer } from "./ui-session.js";
 
 interface ShownExp {
@@ -243,6 +243,21 @@ describeWith("pipe ui in chromium", hasChromium, "Debian's chromium (/usr/bin/ch
     expect(done.code, done.output).toBe(0);
     await page.locator('.vt-row [data-col="name"] >> text="live-one"').waitFor({ timeout: 20_000 });
     expect(await page.locator(".vt-row.k-experiment").count()).toBe(before + 1);
+  });
+
+  it("a stage that fails turns red on the open page and stays so after the run", async () => {
+    write(root, "report.mjs", 'console.error("report: no model"); process.exit(3);\n');
+    await page.goto(`${server.url}/#/pipeline`);
+    await page.reload();
+    await page.waitForSelector('g.node[data-stage="report"][data-state="stale"]');
+    const run = spawnPipe(root, "repro");
+    await page.waitForSelector('g.node[data-stage="report"][data-state="failed"]', { timeout: 20_000 });
+    expect((await run.done).code).not.toBe(0);
+    await page.locator(".run-panel header .pill.st-failed >> text=1 failed").waitFor();
+    expect(await page.locator('.run-panel .stage-chips [data-stage="report"]').textContent()).toBe("report: failed");
+    expect(await page.locator(".run-panel pre.live-log").textContent()).toContain("report: no model");
+    expect(await page.getAttribute('g.node[data-stage="report"]', "data-state")).toBe("failed");
+    expect(await page.locator('.legend-item[data-state="failed"]').textContent()).toBe("failed 1");
   });
 });
 
