@@ -15,11 +15,23 @@ export interface DagView {
   select(stage: string | null): void;
 }
 
+/** The node's second line: the state, and for a stale stage its first reason, cut to the node's width. */
+function stateText(state: StageState, reasons: readonly string[], width: number): string {
+  const first = reasons[0];
+  if (state !== "stale" || first === undefined) return STATE_LABEL[state];
+  const text = `stale: ${first}${reasons.length > 1 ? ` +${reasons.length - 1}` : ""}`;
+  const fits = Math.floor((width - 24) / 6.1);
+  return text.length <= fits ? text : `${text.slice(0, fits - 1)}…`;
+}
+
 export function drawDag(p: PipelineResponse, stateOf: (name: string) => StageState, onClick: (name: string) => void): DagView {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "LR", nodesep: 28, ranksep: 64, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const s of p.stages) g.setNode(s.name, { width: Math.max(120, 8.2 * s.name.length + 44), height: NODE_H });
+  for (const s of p.stages) {
+    const second = stateText(stateOf(s.name), s.reasons, 1e9);
+    g.setNode(s.name, { width: Math.max(120, 8.2 * s.name.length + 44, Math.min(320, 6.1 * second.length + 30)), height: NODE_H });
+  }
   for (const e of p.edges) if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to);
   dagre.layout(g);
   const graph = g.graph() as { width?: number; height?: number };
@@ -62,7 +74,7 @@ export function drawDag(p: PipelineResponse, stateOf: (name: string) => StageSta
       svg("rect", { width: n.width, height: NODE_H, rx: 8, ry: 8 }),
       svg("rect", { class: "stripe", width: 6, height: NODE_H, rx: 3, ry: 3 }),
       svg("text", { x: 16, y: 19, class: "name" }, s.name),
-      svg("text", { x: 16, y: 35, class: "state" }, STATE_LABEL[state]),
+      svg("text", { x: 16, y: 35, class: "state" }, stateText(state, s.reasons, n.width)),
     );
     group.addEventListener("click", () => onClick(s.name));
     group.addEventListener("keydown", (ev) => {
