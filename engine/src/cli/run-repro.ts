@@ -4,7 +4,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import type { ExecutorName } from "../exec/index.js";
-import { RemoteError } from "../remote/backends/backend.js";
+import { RemoteError, type RemoteBackend, type RemoteSettings } from "../remote/backends/backend.js";
 import { requireRemote } from "./open-remote.js";
 import { describeHolder } from "../files/holder.js";
 import { emitTo, newRunId } from "../events/index.js";
@@ -29,6 +29,23 @@ import type { Interrupts } from "./interrupts.js";
 import { requireStores, storesError } from "./open.js";
 import { pullMissingTracked } from "../session/transfer.js";
 import { makeReporter } from "./reporter.js";
+import { openStagedRemote, stagedExecutor } from "../session/slurm-staged.js";
+
+/** How a node starts this pipe by default: the same node binary and bin/pipe.js paths as here. */
+const pipeOnNode = (): string[] => [process.execPath, process.argv[1] ?? "pipe"];
+
+/** `slurm_shared_fs = false`: the remote the jobs go through, opened before anything is submitted (else one UserError). */
+async function stagedRemote(
+  root: string,
+  settings: ExecutorSettings,
+  render: ReproRender,
+  io: CliIO,
+): Promise<{ opened: { backend: RemoteBackend }; node: RemoteSettings }> {
+  const r = await openStagedRemote(root, settings.staged.remote ?? render.remote, io.env);
+  if (!r.ok) throw new UserError(`pipe repro: ${r.error}`, r.exitCode);
+  for (const w of r.opened.warnings) io.stderr(`warning: ${w}\n`);
+  return r;
+}
 
 export interface ReproRender {
   readonly json: boolean;
@@ -70,14 +87,25 @@ export async function runRepro(
     for (const p of [...got.fetchProblems, ...got.problems]) io.stderr(`warning: ${p.want.label}: ${p.why}\n`);
     for (const r of got.restored) io.stderr(`restored ${r} from remote '${shared.name}'\n`);
   }
+  // No shared file system: the jobs' remote is opened (or the run stopped, one line) before anything is submitted.
+  const staged = settings.executor === "slurm" && !settings.staged.sharedFs ? await stagedRemote(project.root, settings, render, io) : null;
   const reporter = makeReporter(io, render.json);
   const sinks: EventSink[] = [reporter.emit];
   if (render.logDir !== undefined) sinks.push(stageLogSink(resolve(io.cwd, render.logDir)));
   const runId = newRunId();
+  const slurm = { root: project.root, runId, resourcesFor: settings.resourcesFor, runner: processRunner, emit: emitTo(runId, fanOut(...sinks)) };
   const executor: StageExecutor | null =
-    settings.executor === "slurm"
-      ? slurmExecutor({ root: project.root, runId, resourcesFor: settings.resourcesFor, runner: processRunner, emit: emitTo(runId, fanOut(...sinks)) })
-      : null;
+    staged !== null
+      ? stagedExecutor({
+          ...slurm,
+          remote: staged.opened.backend,
+          nodeRemote: staged.node,
+          pipe: settings.staged.pipe ?? pipeOnNode(),
+          jobs: 4 * availableParallelism(),
+        })
+      : settings.executor === "slurm"
+        ? slurmExecutor(slurm)
+        : null;
   try {
     const session = await runSession({
       runId,
@@ -111,5 +139,6 @@ export async function runRepro(
   } finally {
     reporter.close();
     if (shared !== null) await shared.backend.close();
+    if (staged !== null) await staged.opened.backend.close();
   }
 }

@@ -7,6 +7,7 @@ import type { StageName } from "../config/types.js";
 import { EXECUTOR_NAMES, type ExecutorName } from "../exec/index.js";
 import type { SlurmResources } from "../exec/slurm/index.js";
 import { parseIni, sectionsOf } from "../remote/config/index.js";
+import { readStagedKeys, type StagedSettings } from "./slurm-staged-settings.js";
 import { parseRule, resolveResources, resourcesPattern, type ResourceRule } from "./resources.js";
 
 /** pipe's own config files, lower precedence first (DVC's files know no executor). */
@@ -18,6 +19,8 @@ export interface ExecutorSettings {
   readonly source: string;
   readonly rules: readonly ResourceRule[];
   readonly resourcesFor: (stage: StageName) => SlurmResources;
+  /** `slurm_shared_fs`, `slurm_remote`, `slurm_pipe` of `[core]` (session/slurm-staged-settings.ts). */
+  readonly staged: StagedSettings;
 }
 
 /** The settings, or a one-line error naming the file, line, section and value. */
@@ -25,6 +28,7 @@ export function loadExecutorSettings(root: string, cli?: ExecutorName): { ok: tr
   let executor: ExecutorName = "local";
   let source = "default";
   const rules: ResourceRule[] = [];
+  const staged: StagedSettings = { sharedFs: true };
   for (const file of FILES) {
     let text: string;
     try {
@@ -48,6 +52,8 @@ export function loadExecutorSettings(root: string, cli?: ExecutorName): { ok: tr
         executor = v as ExecutorName;
         source = `${file}:${chosen.line}`;
       }
+      const bad = readStagedKeys(file, section, staged);
+      if (bad !== null) return { ok: false, error: bad };
       const pattern = resourcesPattern(section.name);
       if (pattern === null) continue;
       const parsed = parseRule(file, section, pattern);
@@ -59,5 +65,5 @@ export function loadExecutorSettings(root: string, cli?: ExecutorName): { ok: tr
     executor = cli;
     source = "--executor";
   }
-  return { ok: true, value: { executor, source, rules, resourcesFor: (stage) => resolveResources(rules, stage) } };
+  return { ok: true, value: { executor, source, rules, resourcesFor: (stage) => resolveResources(rules, stage), staged } };
 }

@@ -23,5 +23,6 @@ export const commands: Readonly<Record<string, { summary: string; load: Loader }
   pull: { summary: "download outputs and tracked data from a remote, then check them out", load: async () => (await import("./transfer.js")).pull },
   fetch: { summary: "download outputs and tracked data from a remote into the cache only", load: async () => (await import("./transfer.js")).fetch },
   exp: { summary: "run, list, compare, apply and share experiments (run, show, diff, apply, push, pull)", load: async () => (await import("./exp.js")).exp },
+  "job-run": { summary: "(internal) run one Slurm stage on a node without the shared file system", load: async () => (await import("./job-run.js")).jobRun },
   ui: { summary: "serve a local web app: experiments, plots, the pipeline, live runs", load: async () => (await import("./ui.js")).ui },
 };

@@ -12,7 +12,7 @@ import type { PollTiming } from "./poll-delay.js";
 import { removeRecord, slurmDir, writeRecord } from "./records.js";
 import { describeResources, jobScript, parseJobId, sbatchArgs } from "./script.js";
 import { hasEnded, type JobEnd } from "./states.js";
-import { tailFile } from "./tail.js";
+import { tailFile, type LogTail } from "./tail.js";
 import type { SlurmResources, SlurmRunner } from "./types.js";
 import { createWatcher } from "./watcher.js";
 
@@ -32,7 +32,15 @@ export interface SlurmExecutorOptions {
   readonly cancelWaitMs?: number;
   /** Lines of the log a failure carries. */
   readonly tailLines?: number;
+  /**
+   * The job's output file on the node (`%j`: the job id) when the node does not share this file
+   * system (session/slurm-staged.ts): it is not tailed here; the caller reports the output.
+   */
+  readonly nodeOutput?: string;
 }
+
+/** The output file is on the node: nothing to follow here. */
+const noTail: LogTail = { read: async () => {}, finish: async () => {}, last: () => [] };
 
 /** A stage name as a file name: `sub/dvc.yaml:train@1` → `sub_dvc.yaml_train_1`. */
 export const fileSafe = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -57,7 +65,7 @@ export function slurmExecutor(opts: SlurmExecutorOptions): StageExecutor {
       for (const sub of ["scripts", "logs"]) mkdirSync(join(dir, sub), { recursive: true });
       const script = join(dir, "scripts", `${safe}.${opts.runId}.sh`);
       writeFileSync(script, jobScript({ cwd: job.cwd, commands: stage.cmd, env: job.env, stageEnvKeys: Object.keys(stage.env) }), { mode: 0o755 });
-      const output = join(dir, "logs", `${safe}.%j.log`);
+      const output = opts.nodeOutput ?? join(dir, "logs", `${safe}.%j.log`);
       const submitted = await opts.runner("sbatch", sbatchArgs({ jobName: stage.name, cwd: job.cwd, output, script, resources }), {
         env: job.env,
         cwd: job.cwd,
@@ -72,7 +80,7 @@ export function slurmExecutor(opts: SlurmExecutorOptions): StageExecutor {
         return { kind: "slurm-submit", error: why };
       }
       const log = output.replace("%j", jobId);
-      const logRel = relative(opts.root, log);
+      const logRel = opts.nodeOutput === undefined ? relative(opts.root, log) : `${log} (on the node)`;
       writeRecord(opts.root, {
         jobId,
         stage: stage.name,
@@ -84,7 +92,7 @@ export function slurmExecutor(opts: SlurmExecutorOptions): StageExecutor {
       });
       opts.emit({ type: "stage-job", stage: stage.name, executor: "slurm", jobId, resources: describeResources(resources), log: logRel });
 
-      const tail = tailFile(log, (line) => job.onLine("stdout", line), opts.tailLines ?? 10);
+      const tail = opts.nodeOutput === undefined ? tailFile(log, (line) => job.onLine("stdout", line), opts.tailLines ?? 10) : noTail;
       const ended = watcher.watch(jobId, () => tail.read());
       let end: JobEnd;
       if (job.signal.aborted) end = await cancel(jobId, ended);
