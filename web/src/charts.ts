@@ -44,7 +44,8 @@ function isCategory(plot: PlotData): boolean {
 
 function xyOption(plot: PlotData): echarts.EChartsCoreOption {
   const t = plot.template;
-  const kind = t.startsWith("scatter") ? "scatter" : t.startsWith("bar") ? "bar" : "line";
+  const draw = plot.draw ?? (t.startsWith("scatter") ? "scatter" : t.startsWith("bar") ? "bar" : "linear");
+  const kind = draw === "scatter" ? "scatter" : draw === "bar" ? "bar" : "line";
   const horizontal = t === "bar_horizontal" || t === "bar_horizontal_sorted";
   const category = kind === "bar" || isCategory(plot);
   const series = (plot.series ?? []).map((s) => ({
@@ -82,7 +83,7 @@ function xyOption(plot: PlotData): echarts.EChartsCoreOption {
 type Matrix = NonNullable<PlotData["matrices"]>[number];
 
 function heatmapOption(plot: PlotData, m: Matrix): echarts.EChartsCoreOption {
-  const normalized = plot.template === "confusion_normalized";
+  const normalized = (plot.draw ?? plot.template) === "confusion_normalized";
   const data: [number, number, number][] = [];
   let max = 0;
   m.counts.forEach((row, yi) =>

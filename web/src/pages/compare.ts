@@ -72,7 +72,13 @@ export function comparePage(root: HTMLElement, params: URLSearchParams): () => v
   const only = h("input", { type: "checkbox" });
   let data: CompareResponse | null = null;
   const draw = () => {
-    if (data !== null) replace(tables, section("Params", data.params, data.labels, only.checked), section("Metrics", data.metrics, data.labels, only.checked));
+    if (data === null) return;
+    replace(
+      tables,
+      ...(data.warnings ?? []).map((w) => h("div", { class: "warning" }, w)),
+      section("Params", data.params, data.labels, only.checked),
+      section("Metrics", data.metrics, data.labels, only.checked),
+    );
   };
   only.addEventListener("change", draw);
   replace(
