@@ -1,4 +1,4 @@
-// The contract between `pipe ui`'s server (engine/src/ui/server/) and its web app (engine/src/ui/web/):
+// The contract between `pipe ui`'s server (engine/src/ui/server/) and its web app (web/, bundled into dist/ui/):
 // the JSON each route answers and the events the live stream carries. Types only, so the browser
 // bundle can import it; the server fills these from the engine's own modules.
 import type { RunEvent } from "../events/events.js";
