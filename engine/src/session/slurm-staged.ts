@@ -146,20 +146,21 @@ export function stagedExecutor(opts: StagedExecutorOptions): StageExecutor {
       for (const line of printed) job.onLine("stdout", line);
       const last = (extra: string | undefined): string[] => [...printed.slice(-10), ...(extra === undefined ? [] : [extra])];
       if (failure !== null) {
-        const why = typeof result === "string" ? `pipe: ${result}` : result.failure === undefined ? undefined : `pipe: ${result.failure}`;
+        // A job that wrote its result said its failure in its output already.
+        const why = typeof result === "string" ? `pipe: ${result}` : undefined;
         return failure.kind === "slurm-job" ? { ...failure, tail: last(why) } : failure;
       }
-      const completed = (why: string): StageFailure => ({
+      const completed = (why: string | undefined): StageFailure => ({
         kind: "slurm-job",
         jobId,
         state: "COMPLETED",
         exitCode: 0,
         signal: null,
         log: `${nodeOutput.replace("%j", jobId)} (on the node)`,
-        tail: last(`pipe: ${why}`),
+        tail: last(why === undefined ? undefined : `pipe: ${why}`),
       });
       if (typeof result === "string") return completed(result);
-      if (!result.ok) return completed(result.failure ?? "the job says it failed");
+      if (!result.ok) return completed(result.failure === undefined ? "the job says it failed" : undefined);
       const outs = result.outs.map((o) => toItem(o, `${o.path} (output of stage ${stage.name})`));
       for (const o of stage.outs) if (!outs.some((i) => i.path === o.path)) return { kind: "missing-output", path: o.path };
       try {

@@ -59,7 +59,7 @@ describeWith(
       const { r, remote } = rig(
         `stages:
   prepare:
-    cmd: pwd > prepare.pwd && mkdir parts && tr a-z A-Z < in.txt > parts/a.txt && echo b > parts/b.txt && echo prepared
+    cmd: pwd > prepare.pwd && grep -q size params.yaml && mkdir parts && tr a-z A-Z < in.txt > parts/a.txt && echo b > parts/b.txt && echo prepared
     deps: [in.txt]
     params: [size]
     outs: [prepare.pwd, parts]
