@@ -16,12 +16,23 @@ for tool in sbatch squeue scontrol sinfo snakemake; do
   command -v "$tool" >/dev/null || { echo "[bench] $tool is missing: run scripts/test-services.sh as root (snakemake: apt-get install snakemake)" >&2; exit 2; }
 done
 
-started=0
+# Stopped at the end only when this script started it, it is still the same slurmctld (nobody
+# restarted it meanwhile), and no test file has registered as using it (engine/test/services/slurm.ts).
+started=""
 if ! bash scripts/slurm-cluster.sh status >/dev/null 2>&1; then
   bash scripts/slurm-cluster.sh start
-  started=1
+  started=$(pgrep -x -o slurmctld || true)
 fi
-stop() { if ((started)); then bash scripts/slurm-cluster.sh stop; fi; }
+stop() {
+  [ -n "$started" ] || return 0
+  if [ "$(pgrep -x -o slurmctld || true)" != "$started" ]; then
+    echo "[bench] slurmctld was restarted by someone else during the run: leaving the cluster up" >&2
+  elif [ -n "$(ls -A "${PIPE_SLURM_DIR:-/var/lib/pipe-slurm}/test-users" 2>/dev/null)" ]; then
+    echo "[bench] test files are using the cluster: leaving it up" >&2
+  else
+    bash scripts/slurm-cluster.sh stop
+  fi
+}
 trap stop EXIT
 
 if ((build)); then

@@ -121,7 +121,19 @@ function specs(partition: string, pipe: readonly string[]): Record<Tool, ToolSpe
   };
 }
 
+/** The controller's pid: a run during which it changed (someone restarted the cluster) is thrown away with an error. */
+const controller = (): string => spawnSync("pgrep", ["-x", "-o", "slurmctld"], { encoding: "utf8" }).stdout.trim();
+let controllerAtStart = "";
+function checkCluster(what: string): void {
+  const now = controller();
+  if (now !== controllerAtStart)
+    throw new Error(
+      `the Slurm controller changed during ${what} (slurmctld pid ${controllerAtStart || "none"} -> ${now || "none"}): someone restarted or stopped the cluster; run the benchmark again`,
+    );
+}
+
 function checkRun(what: string, l: Logged): void {
+  checkCluster(what);
   if (l.code !== 0) throw new Error(`${what} exited with ${String(l.code)}:\n${tail(l)}`);
 }
 
@@ -183,6 +195,7 @@ async function noop(kind: NoopKind, rep: number, argv: readonly string[], dir: s
 
 async function main(): Promise<void> {
   const { partition, cpus: nodeCpus } = cluster();
+  controllerAtStart = controller();
   const pipe = snapshotPipe();
   const spec = specs(partition, pipe);
   const snakemakeVersion = tools.some((t) => t !== "pipe") ? sh(["snakemake", "--version"]) : null;
