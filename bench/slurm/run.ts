@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { workflow, writeWorkflow, type Stage } from "./gen.js";
 import { runLogged, tail, type Logged } from "./logged.js";
 import { writePipeResources } from "./pipe-resources.js";
-import { jobRecords, jobsUnder, queuedUnder, readSubmissions, writeSbatchShim, type RecordSource } from "./slurm-records.js";
+import { foreignJobsDuring, jobRecords, jobsUnder, queuedUnder, readSubmissions, writeSbatchShim, type RecordSource } from "./slurm-records.js";
 import { renderTable, TOOLS, type NoopKind, type NoopResult, type RunResult, type Tool } from "./table.js";
 import { pipeRecorded, snakemakeRecorded, timeline } from "./timeline.js";
 
@@ -167,8 +167,10 @@ async function measureRun(tool: Tool, rep: number, spec: ToolSpec, partition: st
     records: rec.records,
     started: l.started,
   });
-  const run: RunResult = { tool, rep, wall: l.ended - l.started, jobs: submissions.length, stages: times, load: load() };
-  log(`${tool} run ${String(rep)}: ${run.wall.toFixed(2)} s, ${String(run.jobs)} jobs (load ${run.load.toFixed(2)})`);
+  const foreignJobs = foreignJobsDuring(work, l.started, l.ended);
+  const run: RunResult = { tool, rep, wall: l.ended - l.started, jobs: submissions.length, stages: times, load: load(), foreignJobs };
+  const others = foreignJobs.length === 0 ? "" : `; ${String(foreignJobs.length)} jobs of others ran meanwhile: ${foreignJobs.join(",")}`;
+  log(`${tool} run ${String(rep)}: ${run.wall.toFixed(2)} s, ${String(run.jobs)} jobs (load ${run.load.toFixed(2)}${others})`);
   return { run, dir };
 }
 
@@ -231,6 +233,8 @@ async function main(): Promise<void> {
   }
   const table = renderTable({ stages: stages.length, fan, cpus: nodeCpus, runs, noops });
   process.stdout.write(table);
+  const shared = runs.filter((r) => r.foreignJobs.length > 0).map((r) => `${r.tool} run ${String(r.rep)} (${String(r.foreignJobs.length)})`);
+  if (shared.length > 0) process.stdout.write(`\nOther people's jobs ran on the cluster during: ${shared.join(", ")}\n`);
   process.stdout.write(`\nSlurm job records from: ${recordSource ?? "none"}${recordAttempts.size > 0 ? ` (${[...recordAttempts].join("; ")})` : ""}\n`);
   const outDir = join(REPO, "bench", "out");
   mkdirSync(outDir, { recursive: true });

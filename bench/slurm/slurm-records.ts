@@ -164,3 +164,21 @@ export function jobsUnder(root: string): Set<string> {
   }
   return ids;
 }
+
+/**
+ * Jobs of others (working folder not under `root`) that ran on the cluster during [from, to] (epoch
+ * seconds), from `scontrol show job`: they took CPUs from the run, which the report must say.
+ */
+export function foreignJobsDuring(root: string, from: number, to: number): string[] {
+  const r = sh(["scontrol", "-o", "show", "job"]);
+  if (!r.ok) return [];
+  const out: string[] = [];
+  for (const line of r.out.split("\n")) {
+    const dir = /(?:^|\s)WorkDir=(\S+)/.exec(line)?.[1];
+    const [job] = parseScontrol(line);
+    if (job === undefined || dir === undefined || dir === root || dir.startsWith(`${root}/`)) continue;
+    const end = Number.isFinite(job.end) ? job.end : Number.POSITIVE_INFINITY;
+    if (Number.isFinite(job.start) && job.start <= to && end >= Math.floor(from)) out.push(job.jobId);
+  }
+  return out;
+}

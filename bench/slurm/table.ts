@@ -25,6 +25,8 @@ export interface RunResult {
   readonly stages: readonly StageTimes[];
   /** 1-minute load average when the run ended. */
   readonly load: number;
+  /** Other people's jobs that ran on the cluster during the run (they took CPUs from it). */
+  readonly foreignJobs: readonly string[];
 }
 
 /**
