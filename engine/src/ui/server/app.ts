@@ -178,6 +178,11 @@ async function watchedFiles(root: string): Promise<string[]> {
       files.add(lockPathOf(f));
     }
     for (const s of project.pipeline.stages) for (const p of s.params) files.add(p.file);
+    // An edited stage script or raw input makes its stage stale: the DAG should say so. Outputs of
+    // other stages are left out (a running repro rewrites them; its own events tell the page).
+    const outs = project.pipeline.stages.flatMap((s) => s.outs.map((o) => o.path as string));
+    const made = (path: string): boolean => outs.some((o) => path === o || path.startsWith(`${o}/`));
+    for (const s of project.pipeline.stages) for (const d of s.deps) if (!made(d.path)) files.add(d.path);
   } catch {
     /* an invalid pipeline: the fixed names still tell when it is fixed */
   }

@@ -141,4 +141,13 @@ describe("live: a repro started from a terminal shows up on an open page", () =>
       rig.remove(".cache/repro.lock");
     }
   });
+
+  it("an edited stage script is announced, and its stage turns stale without a reload", async () => {
+    const before = sse.messages.length;
+    rig.write("train.mjs", 'console.log("edited"); process.exit(0);\n');
+    await sse.waitFor((m) => m.type === "pipeline-changed" && sse.messages.indexOf(m) >= before, "pipeline-changed (train.mjs edited)");
+    const train = (await pipeline()).stages.find((s) => s.name === "train");
+    expect(train?.state).toBe("stale");
+    expect(train?.reasons.join("; ")).toMatch(/train\.mjs/);
+  });
 });
