@@ -71,13 +71,15 @@ export async function runJob(spec: JobSpec, ctx: JobRunContext): Promise<JobResu
     const remoteName = `remote '${spec.remote.name}' (${remote.url})`;
 
     // The deps, exactly as the driver hashed them.
-    const deps = spec.deps.map((d) => toItem(d, `${d.path} (dep)`));
+    const deps = [...spec.deps.map((d) => toItem(d, `${d.path} (dep)`)), ...spec.persist.map((p) => toItem(p, `${p.path} (persist out)`))];
     const fetched = await fetchItems({ cache, remote, items: deps, jobs: ctx.jobs, runCache: false });
     const missing = fetched.objects.problems[0];
     if (missing !== undefined) throw new JobFailure(`could not fetch ${missing.want.label} from ${remoteName}: ${missing.why}`);
     const checkout = await checkoutItems(cache, hasher, deps);
     const bad = checkout.problems[0];
     if (bad !== undefined) throw new JobFailure(`could not check out ${bad.want.label}: ${bad.why}`);
+    // The stage adds to a persist out: a private writable copy, as before a local run.
+    for (const p of spec.persist) await cache.unprotect(p.path as RelPath);
 
     // The commands, in the stage's folder of the scratch copy.
     const env: Record<string, string> = {};

@@ -35,6 +35,8 @@ export interface JobSpec {
   /** Deps and params files, as hashed on the driver: the job checks out exactly these digests. */
   readonly deps: readonly StagedPath[];
   readonly outs: readonly string[];
+  /** `persist: true` outs the workspace has: checked out (writable) before the commands, as a local run keeps them. */
+  readonly persist: readonly StagedPath[];
   /** The remote, secrets left out: the node's own environment (or ssh/AWS config) supplies credentials. */
   readonly remote: RemoteSettings;
   /** Where the job writes its JobResult on the remote. */
@@ -129,6 +131,8 @@ export function parseSpec(text: string): Parsed<JobSpec> {
   const deps = checkPaths(v.deps, "dep");
   if (!deps.ok) return deps;
   if (!isStrings(v.outs) || !v.outs.every(isRelPath)) return { ok: false, error: "the job spec's outs are not paths inside the project" };
+  const persist = checkPaths(v.persist ?? [], "persist out");
+  if (!persist.ok) return persist;
   const r = v.remote;
   if (!isRecord(r) || typeof r.name !== "string" || typeof r.url !== "string" || !isStringMap(r.options))
     return { ok: false, error: "the job spec's remote is not {name, url, options}" };
@@ -145,6 +149,7 @@ export function parseSpec(text: string): Parsed<JobSpec> {
       env: v.env,
       deps: deps.value,
       outs: v.outs,
+      persist: persist.value,
       remote: { name: r.name, url: r.url, options: r.options },
       resultKey: v.resultKey,
     },

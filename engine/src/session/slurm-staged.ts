@@ -94,20 +94,30 @@ export function stagedExecutor(opts: StagedExecutorOptions): StageExecutor {
       if (inputs.glob !== null)
         return { kind: "slurm-submit", error: `dep '${inputs.glob}' is a glob, which jobs without a shared file system do not take yet` };
 
-      // 1. The deps as they are now: into the local cache, then onto the remote.
+      // 1. The deps (and persist outs) as they are now: into the local cache, then onto the remote.
+      const hashed = async (path: RelPath): Promise<StagedPath | null> => {
+        const info = await hasher.hashPath(path);
+        if (info === null) return null;
+        await cache.save(path, info);
+        return { path, digest: info.digest, size: info.size, isDir: info.isDir, ...(info.nfiles !== undefined ? { nfiles: info.nfiles } : {}) };
+      };
       const deps: StagedPath[] = [];
       for (const path of inputs.paths) {
-        const info = await hasher.hashPath(path);
-        if (info === null) return { kind: "missing-dep", path };
-        await cache.save(path, info);
-        deps.push({ path, digest: info.digest, size: info.size, isDir: info.isDir, ...(info.nfiles !== undefined ? { nfiles: info.nfiles } : {}) });
+        const dep = await hashed(path);
+        if (dep === null) return { kind: "missing-dep", path };
+        deps.push(dep);
+      }
+      const persist: StagedPath[] = [];
+      for (const out of stage.outs) {
+        const kept = out.persist ? await hashed(out.path) : null;
+        if (kept !== null) persist.push(kept);
       }
       await hasher.flush();
       try {
         const pushed = await pushItems({
           cache,
           remote: opts.remote,
-          items: deps.map((d) => toItem(d, `${d.path} (dep of stage ${stage.name})`)),
+          items: [...deps, ...persist].map((d) => toItem(d, `${d.path} (dep of stage ${stage.name})`)),
           jobs: opts.jobs,
           runCache: false,
         });
@@ -128,6 +138,7 @@ export function stagedExecutor(opts: StagedExecutorOptions): StageExecutor {
         env: { ...stage.env, PIPE_STAGE: stage.name },
         deps,
         outs: stage.outs.map((o) => o.path),
+        persist,
         remote: opts.nodeRemote,
         resultKey: key,
       };

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RelPath } from "../../../src/config/types.js";
 import type { RunEventBody, StageFailure } from "../../../src/events/index.js";
 import { execaSpawner, type StageJob } from "../../../src/exec/index.js";
 import type { SlurmRunner } from "../../../src/exec/slurm/index.js";
@@ -98,10 +99,10 @@ function executor() {
   });
 }
 
-async function run(name: string, s: StageInput): Promise<{ failure: StageFailure | null; lines: string[] }> {
+async function run(name: string, s: StageInput, wdir = ""): Promise<{ failure: StageFailure | null; lines: string[] }> {
   const lines: string[] = [];
   const job: StageJob = {
-    stage: stage(name, s),
+    stage: { ...stage(name, s), wdir: wdir as RelPath },
     cwd: root,
     env: { PATH: "/usr/bin:/bin" },
     signal: new AbortController().signal,
@@ -152,6 +153,24 @@ describe("stagedExecutor with a fake cluster", () => {
     expect(events.filter((e) => e.type === "stage-job")).toHaveLength(1);
     expect(storeFiles("slurm-results")).toEqual([]);
     expect(storeFiles("objects").length).toBeGreaterThanOrEqual(7);
+  });
+
+  it("runs in the stage's wdir of the scratch copy, and a persist out keeps what it had", async () => {
+    write("sub/in.txt", "x\n");
+    write("history.log", "run 1\n");
+    const { failure } = await run(
+      "grow",
+      {
+        cmd: "cat in.txt >> ../history.log && echo run 2 >> ../history.log && pwd > here.txt",
+        deps: ["sub/in.txt"],
+        outs: [{ path: "history.log", persist: true }, "sub/here.txt"],
+      },
+      "sub",
+    );
+    expect(failure).toBeNull();
+    expect(readFileSync(join(root, "history.log"), "utf8")).toBe("run 1\nx\nrun 2\n");
+    expect(readFileSync(join(root, "sub/here.txt"), "utf8").trim()).toBe(join(dir, "scratch-1", "work", "sub"));
+    expect((specs[0] as JobSpec).persist.map((p) => p.path)).toEqual(["history.log"]);
   });
 
   it("fails with the job id, its state and the output's last lines when a command fails; no out arrives", async () => {

@@ -33,7 +33,8 @@ const spec: JobSpec = {
     { path: "data/in.csv", digest: D, size: 10, isDir: false },
     { path: "images", digest: `${D}.dir` as Digest, size: 30, isDir: true, nfiles: 3 },
   ],
-  outs: ["model.bin"],
+  outs: ["model.bin", "history.log"],
+  persist: [{ path: "history.log", digest: D, size: 4, isDir: false }],
   remote: { name: "store", url: "/srv/store", options: { jobs: "4" } },
   resultKey: resultKey("run 1", "train"),
 };
@@ -66,6 +67,7 @@ describe("job spec", () => {
     [JSON.stringify({ ...spec, deps: [{ path: "/etc/passwd", digest: D, size: 1, isDir: false }] }), "dep: not a path inside the project"],
     [JSON.stringify({ ...spec, deps: [{ path: "a", digest: "xyz", size: 1, isDir: false }] }), `dep a: bad digest "xyz"`],
     [JSON.stringify({ ...spec, outs: ["a/../../b"] }), "the job spec's outs are not paths inside the project"],
+    [JSON.stringify({ ...spec, persist: [{ path: "h", digest: D, isDir: false }] }), "persist out h: size or isDir missing"],
     [JSON.stringify({ ...spec, remote: { name: "s" } }), "the job spec's remote is not {name, url, options}"],
     [JSON.stringify({ ...spec, resultKey: "objects/ab/cd" }), `the job spec's resultKey "objects/ab/cd" is not under slurm-results/`],
   ])("a bad spec is one line: %s", (text, error) => {
