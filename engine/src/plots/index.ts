@@ -7,6 +7,6 @@ export { buildPlot, templateOf } from "./spec.js";
 export { escapeXml, niceTicks, renderSvg } from "./svg.js";
 export type { ReportSection } from "./html.js";
 export { renderReport } from "./html.js";
-export type { PlotsReport } from "./report.js";
-export { buildPlotsReport } from "./report.js";
+export type { PlotSide, PlotsReport } from "./report.js";
+export { buildPlotsReport, readPlotDatasets } from "./report.js";
 export { PLOTS_DIR, DEFAULT_REPORT } from "./paths.js";

@@ -1,6 +1,8 @@
 // Builds the plots report: every declared plot, its data read on each side (workspace, git
 // revisions, experiments), overlaid into one SVG per plot and gathered into one HTML page.
 import type { DeclaredPlot, TreeReader } from "../metrics/index.js";
+import type { Result } from "../diagnostics/types.js";
+import { err, ok } from "../diagnostics/types.js";
 import { parsePlotData } from "./data.js";
 import type { Dataset } from "./spec.js";
 import { buildPlot } from "./spec.js";
@@ -15,23 +17,37 @@ export interface PlotsReport {
   readonly rendered: number;
 }
 
+/** A side a plot is read from: the report's revisions, pipe ui's selected rows. */
+export interface PlotSide {
+  readonly label: string;
+  readonly readText: (relPath: string) => Promise<string | undefined>;
+}
+
+/**
+ * The plot file's rows on each side, labelled by the side; a side without the file is skipped (the
+ * list may be empty). The first side whose file does not parse is the error (prefixed by its label
+ * when there are several sides).
+ */
+export async function readPlotDatasets(path: string, sides: readonly PlotSide[]): Promise<Result<Dataset[], string>> {
+  const datasets: Dataset[] = [];
+  for (const side of sides) {
+    const text = await side.readText(path);
+    if (text === undefined) continue;
+    const rows = parsePlotData(path, text);
+    if (!rows.ok) return err(sides.length > 1 ? `${side.label}: ${rows.error}` : rows.error);
+    datasets.push({ label: side.label, rows: rows.value });
+  }
+  return ok(datasets);
+}
+
 /** Reads each plot on every side; a file missing on a side is skipped there, not an error. */
 export async function buildPlotsReport(plots: readonly DeclaredPlot[], sides: readonly TreeReader[]): Promise<PlotsReport> {
   const sections: ReportSection[] = [];
   const errors: string[] = [];
   for (const plot of plots) {
-    const datasets: Dataset[] = [];
-    let error: string | undefined;
-    for (const side of sides) {
-      const text = await side.readText(plot.path);
-      if (text === undefined) continue;
-      const rows = parsePlotData(plot.path, text);
-      if (!rows.ok) {
-        error = sides.length > 1 ? `${side.label}: ${rows.error}` : rows.error;
-        break;
-      }
-      datasets.push({ label: side.label, rows: rows.value });
-    }
+    const read = await readPlotDatasets(plot.path, sides);
+    const datasets = read.ok ? read.value : [];
+    let error = read.ok ? undefined : read.error;
     if (error === undefined && datasets.length === 0) error = `${plot.path}: no data (the file does not exist yet)`;
     if (error === undefined) {
       const spec = buildPlot(plot.path, plot.options, datasets);

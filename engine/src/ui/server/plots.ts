@@ -4,7 +4,7 @@
 import type { PlotData, PlotsResponse } from "../api.js";
 import type { Declared } from "../../metrics/index.js";
 import { mergeDeclared } from "../../metrics/index.js";
-import { buildPlot, parsePlotData, type Dataset } from "../../plots/index.js";
+import { buildPlot, readPlotDatasets } from "../../plots/index.js";
 import type { RowSource } from "./rows.js";
 
 export async function plotRows(workspace: Declared, rows: readonly RowSource[]): Promise<PlotsResponse> {
@@ -19,18 +19,12 @@ export async function plotRows(workspace: Declared, rows: readonly RowSource[]):
       xLabel: options.x_label ?? options.x ?? "",
       yLabel: options.y_label ?? (typeof options.y === "string" ? options.y : ""),
     };
-    const datasets: Dataset[] = [];
-    let error: string | undefined;
-    for (const row of rows) {
-      const text = await row.plots.readText(plot.path);
-      if (text === undefined) continue;
-      const parsed = parsePlotData(plot.path, text);
-      if (!parsed.ok) {
-        error = rows.length > 1 ? `${row.label}: ${parsed.error}` : parsed.error;
-        break;
-      }
-      datasets.push({ label: row.label, rows: parsed.value });
-    }
+    const read = await readPlotDatasets(
+      plot.path,
+      rows.map((r) => ({ label: r.label, readText: (path: string) => r.plots.readText(path) })),
+    );
+    const datasets = read.ok ? read.value : [];
+    let error = read.ok ? undefined : read.error;
     if (error === undefined && datasets.length === 0) error = `${plot.path}: no data in the selected rows (the file does not exist there)`;
     if (error !== undefined) {
       plots.push({ ...base, error });
