@@ -146,7 +146,12 @@ export function stagedExecutor(opts: StagedExecutorOptions): StageExecutor {
       if (!encoded.ok) return { kind: "slurm-submit", error: encoded.error };
       const command = [...opts.pipe, "job-run", encoded.text].map(shQuote).join(" ");
       const failure = await slurm.run({ ...job, stage: { ...stage, cmd: [command] }, cwd: opts.nodeCwd ?? "/tmp" });
-      if (failure?.kind === "interrupted" || failure?.kind === "slurm-submit") return failure;
+      if (failure?.kind === "slurm-submit") return failure;
+      if (failure?.kind === "interrupted") {
+        // A cancelled job may have written its result on its way out: leave nothing behind.
+        await opts.remote.delete(key).catch(() => undefined);
+        return failure;
+      }
 
       // 3. The result: the output is printed here, the outs fetched and checked out.
       const jobId = jobIds.get(stage.name) ?? "?";

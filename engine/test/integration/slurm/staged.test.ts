@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Rig } from "../../helpers/rig.js";
+import { spawnSync } from "node:child_process";
+import { Rig, waitFor } from "../../helpers/rig.js";
 import { describeWith } from "../../services/needs.js";
 import { jobInfo, slurmAvailable, startSlurm, type SlurmService } from "../../services/slurm.js";
 
@@ -134,6 +135,30 @@ describeWith(
       expect(r.exists("never.txt")).toBe(false);
       expect(r.exists("pipeline.lock") ? r.read("pipeline.lock") : "").not.toContain("bad:");
       expect(filesUnder(join(remote, "slurm-results"))).toEqual([]);
+    }, 120_000);
+
+    it("cancels the job on Ctrl-C and records nothing", async () => {
+      const { r, remote } = rig(`stages:
+  hold:
+    cmd: ${JSON.stringify(`pwd > ${"WORKSPACE"}/started.txt; if [ -n "$SLURM_JOB_ID" ]; then sleep 300; fi; echo done > held.txt`)}
+    outs: [held.txt]
+`);
+      r.write("pipeline.yaml", r.read("pipeline.yaml").replace("WORKSPACE", r.dir));
+      const pipe = r.spawnPipe("repro");
+      await waitFor(() => r.exists("started.txt"), 60_000, "the stage's command started in its job");
+      const id = jobIds(pipe.output().stderr).get("hold") as string;
+      expect(r.read("started.txt").trim()).toBe(`/tmp/pipe-job-${id}/work`);
+      pipe.child.kill("SIGINT");
+      const done = await pipe.exited;
+      expect(done.code).toBe(130);
+      expect(jobInfo(id).get("JobState")).toBe("CANCELLED");
+      expect(spawnSync("squeue", ["-h", "-j", id], { encoding: "utf8" }).stdout.trim()).toBe("");
+      expect(r.exists("pipeline.lock")).toBe(false);
+      expect(r.exists("held.txt")).toBe(false);
+      expect(r.exists(".cache/slurm/jobs") ? readdirSync(r.path(".cache/slurm/jobs")) : []).toEqual([]);
+      expect(filesUnder(join(remote, "slurm-results"))).toEqual([]);
+      // The job's pipe, stopped by Slurm's SIGTERM, stopped the command and removed its scratch folder.
+      expect(existsSync(`/tmp/pipe-job-${id}`)).toBe(false);
     }, 120_000);
 
     it("stops with one line before anything is submitted when no remote is configured", () => {
