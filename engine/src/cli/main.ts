@@ -6,8 +6,9 @@ import { ExitCode, UserError, type CliIO } from "./io.js";
 export const VERSION = "0.1.0";
 
 function usage(): string {
-  const width = Math.max(...Object.keys(commands).map((c) => c.length));
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const shown = Object.entries(commands).filter(([, c]) => c.internal !== true);
+  const width = Math.max(...shown.map(([name]) => name.length));
+  const lines = shown.map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return `usage: pipe <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun 'pipe <command> --help' for a command's options.\n`;
 }
 
@@ -23,7 +24,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
   const entry = commands[name];
   if (!entry) {
-    io.stderr(`pipe: unknown command '${name}'. Commands: ${Object.keys(commands).join(", ")}\n`);
+    const known = Object.entries(commands).flatMap(([n, c]) => (c.internal === true ? [] : [n]));
+    io.stderr(`pipe: unknown command '${name}'. Commands: ${known.join(", ")}\n`);
     return ExitCode.usage;
   }
   try {

@@ -4,7 +4,8 @@ import type { Command } from "../io.js";
 
 type Loader = () => Promise<Command>;
 
-export const commands: Readonly<Record<string, { summary: string; load: Loader }>> = {
+/** `internal`: run by pipe itself (a Slurm job's `job-run`), left out of `pipe --help`. */
+export const commands: Readonly<Record<string, { summary: string; load: Loader; internal?: true }>> = {
   repro: { summary: "run the stale stages of the pipeline", load: async () => (await import("./repro.js")).repro },
   status: {
     summary: "show which stages and tracked data are stale, and why (--cloud: against a remote)",
@@ -23,6 +24,10 @@ export const commands: Readonly<Record<string, { summary: string; load: Loader }
   pull: { summary: "download outputs and tracked data from a remote, then check them out", load: async () => (await import("./transfer.js")).pull },
   fetch: { summary: "download outputs and tracked data from a remote into the cache only", load: async () => (await import("./transfer.js")).fetch },
   exp: { summary: "run, list, compare, apply and share experiments (run, show, diff, apply, push, pull)", load: async () => (await import("./exp.js")).exp },
-  "job-run": { summary: "(internal) run one Slurm stage on a node without the shared file system", load: async () => (await import("./job-run.js")).jobRun },
+  "job-run": {
+    summary: "run one Slurm stage on a node without the shared file system",
+    load: async () => (await import("./job-run.js")).jobRun,
+    internal: true,
+  },
   ui: { summary: "serve a local web app: experiments, plots, the pipeline, live runs", load: async () => (await import("./ui.js")).ui },
 };
