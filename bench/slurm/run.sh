@@ -18,16 +18,18 @@ done
 
 # Stopped at the end only when this script started it, it is still the same slurmctld (nobody
 # restarted it meanwhile), and no test file has registered as using it (engine/test/services/slurm.ts).
+state=${PIPE_SLURM_DIR:-/var/lib/pipe-slurm}
+controller() { cat "$state/slurmctld.pid" 2>/dev/null || true; }
 started=""
 if ! bash scripts/slurm-cluster.sh status >/dev/null 2>&1; then
   bash scripts/slurm-cluster.sh start
-  started=$(pgrep -x -o slurmctld || true)
+  started=$(controller)
 fi
 stop() {
   [ -n "$started" ] || return 0
-  if [ "$(pgrep -x -o slurmctld || true)" != "$started" ]; then
+  if [ "$(controller)" != "$started" ]; then
     echo "[bench] slurmctld was restarted by someone else during the run: leaving the cluster up" >&2
-  elif [ -n "$(ls -A "${PIPE_SLURM_DIR:-/var/lib/pipe-slurm}/test-users" 2>/dev/null)" ]; then
+  elif [ -n "$(ls -A "$state/test-users" 2>/dev/null)" ]; then
     echo "[bench] test files are using the cluster: leaving it up" >&2
   else
     bash scripts/slurm-cluster.sh stop

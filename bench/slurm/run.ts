@@ -121,8 +121,11 @@ function specs(partition: string, pipe: readonly string[]): Record<Tool, ToolSpe
   };
 }
 
-/** The controller's pid: a run during which it changed (someone restarted the cluster) is thrown away with an error. */
-const controller = (): string => spawnSync("pgrep", ["-x", "-o", "slurmctld"], { encoding: "utf8" }).stdout.trim();
+/** The controller's pid (scripts/slurm-cluster.sh's SlurmctldPidFile): a run during which it changed (someone restarted the cluster) is thrown away with an error. */
+const controller = (): string => {
+  const file = join(process.env.PIPE_SLURM_DIR ?? "/var/lib/pipe-slurm", "slurmctld.pid");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+};
 let controllerAtStart = "";
 function checkCluster(what: string): void {
   const now = controller();
