@@ -124,7 +124,7 @@ export function jobRecords(ids: readonly string[]): { source: RecordSource | nul
   for (const [source, argv, parse] of attempts) {
     const r = sh(argv);
     if (!r.ok) {
-      tried.push(`${argv.join(" ")}: ${r.err.split("\n")[0] ?? "failed"}`);
+      tried.push(`${source}: ${r.err.split("\n")[0] ?? "failed"}`);
       continue;
     }
     const records = new Map(
