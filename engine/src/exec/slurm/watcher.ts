@@ -1,7 +1,7 @@
-// One loop watches every job a run has in flight: one `squeue` for all of them per look (not one
-// per job), each job looked at as often as its age calls for (poll-delay.ts), its log read at each
-// look. squeue works on any Slurm, slurmdbd or not; the end (state, exit code) comes from
-// `scontrol show job`, which keeps a job for MinJobAge after it ends, else from `sacct`.
+// One loop watches every job a run has in flight: one `squeue` for all of them per look (not one per
+// job), each job looked at as often as its age calls for (poll-delay.ts; age counts again from when
+// it starts running), its log read at each look. squeue works on any Slurm, slurmdbd or not; the end
+// (state, exit code) comes from `scontrol show job`, kept for MinJobAge after it ends, else `sacct`.
 import { DEFAULT_POLL, pollDelay, type PollTiming } from "./poll-delay.js";
 import { hasEnded, parseSacct, parseScontrolJob, parseSqueue, unknownJobs, type JobEnd } from "./states.js";
 import type { SlurmRunner } from "./types.js";
@@ -21,7 +21,9 @@ export interface JobWatcher {
 }
 
 interface Watched {
-  readonly since: number;
+  /** When it was submitted, then when it was first seen running: a job that waited in the queue is young again when it starts. */
+  since: number;
+  running: boolean;
   readonly onLook: () => Promise<void>;
   readonly done: (end: JobEnd) => void;
 }
@@ -71,6 +73,10 @@ export function createWatcher(opts: WatcherOptions): JobWatcher {
         if (w === undefined) return;
         await w.onLook();
         const state = states.get(id);
+        if (state === "RUNNING" && !w.running) {
+          w.running = true;
+          w.since = now();
+        }
         // Not listed any more: purged after MinJobAge, or squeue does not keep finished jobs.
         if (state !== undefined && !hasEnded(state)) return;
         const end = await jobEnd(opts.runner, id, state ?? "UNKNOWN");
@@ -106,7 +112,7 @@ export function createWatcher(opts: WatcherOptions): JobWatcher {
   return {
     watch(jobId, onLook) {
       return new Promise<JobEnd>((done) => {
-        watched.set(jobId, { since: now(), onLook, done });
+        watched.set(jobId, { since: now(), running: false, onLook, done });
         if (!looping) void loop();
         else wake?.();
       });
