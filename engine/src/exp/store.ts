@@ -2,14 +2,16 @@
 // file, then renamed into place) plus an append-only index.jsonl guarded by a mutex file (files/mutex.ts), so
 // concurrent writers never lose or duplicate an entry. Queued runs wait in queue/.
 import { randomBytes } from "node:crypto";
-import { renameSync } from "node:fs";
+import { readFileSync, renameSync } from "node:fs";
 import { appendFile, mkdir, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { mapLimit } from "../common/limit.js";
 import { writeTextAtomic } from "../files/atomic-write.js";
 import { withMutex } from "../files/mutex.js";
 import { ensurePipeDir } from "../files/pipe-dir.js";
 import type { ExperimentRecord, QueuedExperiment } from "./types.js";
+
+/** Records read between two turns of the event loop (ExpStore.list). */
+const READ_BATCH = 500;
 
 /** Store location, relative to the project root. */
 export const EXP_DIR = ".pipe/exp";
@@ -100,20 +102,20 @@ export class ExpStore {
   /** Every indexed experiment, oldest first. */
   async list(): Promise<ListResult> {
     const { lines, warnings } = await this.readIndex();
-    // Read 32 at once (10,000 records one by one took 1.8 s for pipe ui); warnings keep index order.
-    const read = await mapLimit(lines, 32, async (line) => {
-      try {
-        return JSON.parse(await readFile(join(this.dir, "records", `${line.id}.json`), "utf8")) as ExperimentRecord;
-      } catch {
-        return null;
-      }
-    });
+    // Read synchronously, 500 records between turns of the event loop: 10,000 records take ~0.16 s
+    // this way, ~0.65 s as 10,000 async reads (pipe ui's first table waits for this), and a server
+    // reading them still answers other requests between batches.
     const records: ExperimentRecord[] = [];
-    read.forEach((record, i) => {
-      const line = lines[i] as IndexLine;
-      if (record === null) warnings.push(`experiment ${line.name} (${line.id}): record missing or corrupt, skipped`);
-      else records.push(record);
-    });
+    for (let i = 0; i < lines.length; i += READ_BATCH) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const line of lines.slice(i, i + READ_BATCH)) {
+        try {
+          records.push(JSON.parse(readFileSync(join(this.dir, "records", `${line.id}.json`), "utf8")) as ExperimentRecord);
+        } catch {
+          warnings.push(`experiment ${line.name} (${line.id}): record missing or corrupt, skipped`);
+        }
+      }
+    }
     records.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
     return { records, warnings };
   }

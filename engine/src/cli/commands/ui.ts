@@ -62,11 +62,12 @@ export const ui: Command = async (argv, io) => {
     throw e;
   }
   const url = pageUrl(address, host);
+  // Ctrl-C is caught before the URL is printed: whoever reads the URL may stop the server at once.
+  const interrupts = catchInterrupts(io, "pipe ui: stopping");
   io.stdout(`pipe ui: serving ${project.root} at ${url} (Ctrl-C to stop)\n`);
   if (host === "0.0.0.0" || host === "::")
     io.stderr(`pipe ui: listening on every interface (--host ${host}): anyone who can reach this machine can read the project\n`);
   if (values.open) openBrowser(url, io);
-  const interrupts = catchInterrupts(io, "pipe ui: stopping");
   await new Promise<void>((resolve) => interrupts.signal.addEventListener("abort", () => resolve(), { once: true }));
   interrupts.dispose();
   await app.close();
