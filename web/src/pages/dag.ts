@@ -1,7 +1,7 @@
 // The pipeline DAG as SVG: dagre lays the stages out left to right, each node coloured by state.
 // Nodes carry data-stage / data-state so the live stream can recolour them without a relayout.
 import dagre from "@dagrejs/dagre";
-import type { Point } from "@dagrejs/dagre";
+import type { Graph, Point } from "@dagrejs/dagre";
 import type { PipelineResponse, StageState } from "../../../engine/src/ui/api.js";
 import { svg } from "../dom.js";
 import { STATE_LABEL } from "../stage-state.js";
@@ -24,6 +24,30 @@ function stateText(state: StageState, reasons: readonly string[], width: number)
   return text.length <= fits ? text : `${text.slice(0, fits - 1)}…`;
 }
 
+const MARGIN = 16;
+
+/** The smallest box around every node and edge point, with a margin. */
+function bounds(g: Graph): { minX: number; minY: number; maxX: number; maxY: number } {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const take = (x: number, y: number): void => {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  };
+  for (const name of g.nodes()) {
+    const n = g.node(name) as { x: number; y: number; width: number; height: number };
+    take(n.x - n.width / 2, n.y - n.height / 2);
+    take(n.x + n.width / 2, n.y + n.height / 2);
+  }
+  for (const e of g.edges()) for (const pt of (g.edge(e) as { points?: Point[] }).points ?? []) take(pt.x, pt.y);
+  if (minX === Infinity) return { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  return { minX: minX - MARGIN, minY: minY - MARGIN, maxX: maxX + MARGIN, maxY: maxY + MARGIN };
+}
+
 export function drawDag(p: PipelineResponse, stateOf: (name: string) => StageState, onClick: (name: string) => void): DagView {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "LR", nodesep: 28, ranksep: 64, marginx: 16, marginy: 16 });
@@ -34,11 +58,20 @@ export function drawDag(p: PipelineResponse, stateOf: (name: string) => StageSta
   }
   for (const e of p.edges) if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to);
   dagre.layout(g);
-  const graph = g.graph() as { width?: number; height?: number };
-  const width = Math.max(graph.width ?? 0, 200);
-  const height = Math.max(graph.height ?? 0, 80);
+  // The box holds every node and every edge point: dagre routes some edges around the nodes'
+  // box (above or below it), which a viewBox of the graph's own width and height would cut off.
+  const box = bounds(g);
+  const width = Math.max(box.maxX - box.minX, 200);
+  const height = Math.max(box.maxY - box.minY, 80);
 
-  const root = svg("svg", { class: "dag", viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": "pipeline DAG" });
+  const root = svg("svg", {
+    class: "dag",
+    viewBox: `${box.minX} ${box.minY} ${width} ${height}`,
+    width,
+    height,
+    role: "img",
+    "aria-label": "pipeline DAG",
+  });
   root.appendChild(
     svg(
       "defs",
