@@ -6,6 +6,7 @@ import { catchInterrupts } from "./interrupts.js";
 import { ExitCode, UserError, type CliIO } from "./io.js";
 import { requireProject, requireStores } from "./open.js";
 import { executorSettings, runRepro } from "./run-repro.js";
+import { stagedNote } from "./slurm-note.js";
 import { describeResources, resourceArgs, type Project, type SlurmResources } from "../index.js";
 import type { StageName } from "../config/types.js";
 
@@ -29,6 +30,8 @@ export async function reproOnce(opts: ReproOptions, io: CliIO, root: string | nu
     const predictions = await predictRun(plan, stores);
     const submit = settings.executor === "slurm" ? settings.resourcesFor : undefined;
     io.stdout(opts.json ? predictionsJson(predictions, submit) : renderPredictions(predictions, submit));
+    const note = stagedNote(settings);
+    if (note !== null) io.stderr(note);
     return ExitCode.ok;
   }
   const interrupts = catchInterrupts(io);

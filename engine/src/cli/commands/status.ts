@@ -11,6 +11,7 @@ import type { StageName } from "../../config/types.js";
 import type { Hasher } from "../../hashing/index.js";
 import type { StaleReason } from "../../status/index.js";
 import { createRecall, decideStage, describeReason, observe } from "../../status/index.js";
+import { stagedNote } from "../slurm-note.js";
 import { ExitCode, UserError, type Command } from "../io.js";
 import { requireStores } from "../open.js";
 import { requireDataProject } from "../data-project.js";
@@ -74,14 +75,15 @@ async function changedData(dp: DataProject, hasher: Hasher): Promise<Entry[]> {
   });
 }
 
-function slurmSubmit(dp: DataProject, cli: string | undefined): Submit {
+/** How stale stages would be submitted (Slurm), and the no-shared-file-system note. */
+function slurmSubmit(dp: DataProject, cli: string | undefined): { readonly submit: Submit; readonly note: string | null } {
   if (cli !== undefined && !(EXECUTOR_NAMES as readonly string[]).includes(cli)) {
     throw new UserError(`pipe status: --executor must be one of ${EXECUTOR_NAMES.join(", ")}, got '${cli}'`);
   }
-  if (dp.project === null) return undefined;
+  if (dp.project === null) return { submit: undefined, note: null };
   const settings = loadExecutorSettings(dp.root, cli as ExecutorName | undefined);
   if (!settings.ok) throw new UserError(`pipe status: ${settings.error}`);
-  return settings.value.executor === "slurm" ? settings.value.resourcesFor : undefined;
+  return { submit: settings.value.executor === "slurm" ? settings.value.resourcesFor : undefined, note: stagedNote(settings.value) };
 }
 
 export const status: Command = async (argv, io) => {
@@ -106,7 +108,7 @@ export const status: Command = async (argv, io) => {
   if (positionals.length > 0 || values.remote !== undefined) throw new UserError("pipe status: targets and -r/--remote are for --cloud");
   const dp = await requireDataProject(io.cwd);
   const stores = await requireStores(dp.project ?? dp.root);
-  const submit = slurmSubmit(dp, values.executor);
+  const { submit, note } = slurmSubmit(dp, values.executor);
   const entries = [...(await staleStages(dp, stores, submit)), ...(await changedData(dp, stores.hasher))];
   await stores.hasher.flush();
   if (values.json) {
@@ -115,6 +117,7 @@ export const status: Command = async (argv, io) => {
     io.stdout("Data and pipeline are up to date.\n");
   } else {
     for (const e of entries) io.stdout(`${[e.header, ...e.lines.map((l) => `    ${l}`)].join("\n")}\n`);
+    if (note !== null && submit !== undefined && entries.length > 0) io.stderr(note);
   }
   return ExitCode.ok;
 };

@@ -48,6 +48,21 @@ describe("slurm executor settings", () => {
     expect(local.stdout).toBe(["would run  prep   never run", "would run  train  never run; after prep", ""].join("\n"));
   });
 
+  it("repro --dry and status say when jobs would go through a remote (no shared file system)", () => {
+    const staged = rig(`${CONFIG.replace("executor = slurm", "executor = slurm\n    slurm_shared_fs = false\n    slurm_remote = store")}`);
+    const note = "note: Slurm jobs without a shared file system (slurm_shared_fs = false): each job's deps and outs go through remote 'store'\n";
+    const dry = staged.pipe("repro", "--dry");
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("would submit  train");
+    expect(dry.stderr).toBe(note);
+    const status = staged.pipe("status");
+    expect(status.stdout).toContain("would be submitted as a Slurm job");
+    expect(status.stderr).toBe(note);
+    // Shared file system (the default) or the local executor: no note.
+    expect(rig().pipe("repro", "--dry").stderr).toBe("");
+    expect(staged.pipe("status", "--executor", "local").stderr).toBe("");
+  });
+
   it("repro --dry --json gives the resources and sbatch arguments", () => {
     const lines = rig()
       .pipe("repro", "--dry", "--json")
