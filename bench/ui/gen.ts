@@ -3,27 +3,16 @@
 // metrics: 6 params (lr, epochs, batch size, dropout, optimizer, seed) and 6 metrics per record.
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mulberry32 } from "#common/random.js";
 import { newId } from "../../engine/src/exp/store.js";
 import type { ExperimentRecord } from "../../engine/src/exp/types.js";
-
-/** A small deterministic generator (mulberry32), so every bench run sees the same records. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
 export function generateRecords(root: string, count: number, commit: string | null): void {
   const dir = join(root, ".pipe", "exp");
   mkdirSync(join(dir, "records"), { recursive: true });
-  const rand = rng(17);
+  const rand = mulberry32(17); // deterministic: every bench run sees the same records
   const start = Date.now() - count * 60_000;
   const index: string[] = [];
   for (let i = 0; i < count; i++) {
