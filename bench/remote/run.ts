@@ -4,10 +4,11 @@
 //
 //   npx tsx bench/remote/run.ts [--quick] [--small-only] [--remotes dir,ssh,s3] [--files N] [--mib N]
 //                               [--drop-caches] [--jobs N] [--cpu-prof] [--keep]
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { snapshotPipe } from "../snapshot-pipe.js";
 import { startS3, type S3Service } from "../../engine/test/services/s3.js";
 import { sshdAvailable, startSshd, type SshService } from "../../engine/test/services/sshd.js";
 import { countTree, writeLargeFile, writeSmallFiles } from "./gen.js";
@@ -43,17 +44,7 @@ const work = mkdtempSync(join(tmpdir(), "pipe-bench-remote-"));
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 const load = (): string => loadavg()[0]?.toFixed(2) ?? "?";
 
-/** A copy of the built CLI, so a rebuild of dist/ by someone else mid-run cannot break it. */
-function snapshotPipe(): string[] {
-  const at = join(work, "pipe");
-  mkdirSync(at);
-  cpSync(join(REPO, "dist"), join(at, "dist"), { recursive: true });
-  cpSync(join(REPO, "bin"), join(at, "bin"), { recursive: true });
-  cpSync(join(REPO, "package.json"), join(at, "package.json"));
-  symlinkSync(join(REPO, "node_modules"), join(at, "node_modules"));
-  return [process.execPath, join(at, "bin", "pipe.js")];
-}
-const PIPE = snapshotPipe();
+const PIPE = snapshotPipe(work);
 let profN = 0;
 function pipeEnv(label: string): NodeJS.ProcessEnv {
   if (!o["cpu-prof"]) return process.env;

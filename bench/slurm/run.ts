@@ -5,10 +5,11 @@
 //   npx tsx bench/slurm/run.ts [--reps 3] [--shipped-reps 1] [--fan 16] [--sleep 1] [--noop-runs 3]
 //                              [--tools pipe,snakemake,snakemake-shipped] [--mem-mb 100] [--time-min 10] [--keep]
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { snapshotPipe } from "../snapshot-pipe.js";
 import { workflow, writeWorkflow, type Stage } from "./gen.js";
 import { runLogged, tail, type Logged } from "./logged.js";
 import { writePipeResources } from "./pipe-resources.js";
@@ -63,17 +64,6 @@ function cluster(): { partition: string; cpus: number } {
   const partition = (parts.find((p) => p.endsWith("*")) ?? parts[0] ?? "").replace(/\*$/, "");
   if (partition === "") throw new Error("sinfo lists no partition");
   return { partition, cpus: Number(sh(["sinfo", "-h", "-o", "%c"]).split(/\s+/)[0]) };
-}
-
-/** A copy of the built CLI, so a rebuild of dist/ by someone else mid-run cannot break it. */
-function snapshotPipe(): string[] {
-  const at = join(work, "pipe-cli");
-  mkdirSync(at);
-  cpSync(join(REPO, "dist"), join(at, "dist"), { recursive: true });
-  cpSync(join(REPO, "bin"), join(at, "bin"), { recursive: true });
-  cpSync(join(REPO, "package.json"), join(at, "package.json"));
-  symlinkSync(join(REPO, "node_modules"), join(at, "node_modules"));
-  return [process.execPath, join(at, "bin", "pipe.js")];
 }
 
 const shimDir = writeSbatchShim(join(work, "shim"), "${BENCH_SBATCH_LOG:-/dev/null}");
@@ -201,7 +191,7 @@ async function noop(kind: NoopKind, rep: number, argv: readonly string[], dir: s
 async function main(): Promise<void> {
   const { partition, cpus: nodeCpus } = cluster();
   controllerAtStart = controller();
-  const pipe = snapshotPipe();
+  const pipe = snapshotPipe(work, "pipe-cli");
   const spec = specs(partition, pipe);
   const snakemakeVersion = tools.some((t) => t !== "pipe") ? sh(["snakemake", "--version"]) : null;
   log(`work folder ${work}; partition ${partition}, ${String(nodeCpus)} CPUs on the node; ${String(stages.length)} stages, ${String(reps)} runs each`);
