@@ -10,7 +10,8 @@ import type { ExecutorName, SlurmResources } from "../../index.js";
 import type { StageName } from "../../config/types.js";
 import type { Hasher } from "../../hashing/index.js";
 import type { StaleReason } from "../../status/index.js";
-import { createRecall, decideStage, describeReason, observe } from "../../status/index.js";
+import { describeReason } from "../../status/index.js";
+import { stageStatuses } from "../../session/stage-status.js";
 import { stagedNote } from "../slurm-note.js";
 import { ExitCode, UserError, type Command } from "../io.js";
 import { requireStores } from "../open.js";
@@ -32,14 +33,8 @@ async function staleStages(dp: DataProject, stores: Stores, submit: Submit): Pro
   const project = dp.project;
   if (project === null) return [];
   const out: Entry[] = [];
-  // As repro reads it: legacy digests and dvc.lock entries translated where the workspace matches.
-  const recall = createRecall(project.root);
-  for (const name of project.graph.order) {
-    const stage = project.graph.stage(name);
-    if (stage.frozen) continue;
-    const obs = await observe(stage, stores.hasher);
-    const { recorded } = await recall(stage, obs, stores.lock.stages[name]);
-    const d = decideStage({ stage, forced: false, useRunCache: false, obs, recorded });
+  for (const { stage, decision: d } of await stageStatuses(project, stores)) {
+    const name = stage.name;
     if (d.kind === "run" || d.kind === "fail" || d.kind === "restore" || d.kind === "pending") {
       const reasons: readonly StaleReason[] = d.reasons;
       if (submit === undefined || d.kind === "fail") {

@@ -8,7 +8,8 @@ import type { LockEntry } from "../../lock/types.js";
 import { readLastLog } from "../../report/stage-last-log.js";
 import type { Project, Stores } from "../../session/index.js";
 import { activeRun, latestRun, readFeed } from "../../session/live-read.js";
-import { createRecall, decideStage, describeReason, observe, stageFingerprint } from "../../status/index.js";
+import { describeReason, stageFingerprint } from "../../status/index.js";
+import { stageStatuses } from "../../session/stage-status.js";
 import { liveStates, type LiveState } from "./live-state.js";
 import { columnKey, toScalar } from "./values.js";
 
@@ -17,29 +18,23 @@ export async function pipelineView(project: Project, stores: Stores): Promise<Pi
   const active = activeRun(root);
   const followed = active ?? latestRun(root);
   const live = followed === null ? new Map<string, LiveState>() : liveStates(readFeed(root, followed));
-  const recall = createRecall(root);
   const stages: StageView[] = [];
-  for (const name of project.graph.order) {
-    const stage = project.graph.stage(name);
+  for (const { stage, obs, decision: d } of await stageStatuses(project, stores)) {
+    const name = stage.name;
     const entry = stores.lock.stages[name];
     const log = readLastLog(root, name);
     let state: StageState;
     let reasons: string[] = [];
     let duration: number | null = log?.header?.durationMs ?? null;
-    if (stage.frozen) state = "frozen";
+    if (d.kind === "frozen") state = "frozen";
+    else if (d.kind === "fresh") state = "fresh";
     else {
-      const obs = await observe(stage, stores.hasher);
-      const { recorded } = await recall(stage, obs, entry);
-      const d = decideStage({ stage, forced: false, useRunCache: false, obs, recorded });
-      if (d.kind === "fresh" || d.kind === "frozen") state = "fresh";
-      else {
-        reasons = d.reasons.map(describeReason);
-        state = d.reasons.some((r) => r.kind === "never-run") ? "never-run" : "stale";
-      }
-      if (duration === null && d.kind === "fresh") {
-        const fp = stageFingerprint(stage, obs.deps);
-        if (fp !== null) duration = (await stores.cache.getRun(fp))?.durationMs ?? null;
-      }
+      reasons = d.reasons.map(describeReason);
+      state = d.reasons.some((r) => r.kind === "never-run") ? "never-run" : "stale";
+    }
+    if (duration === null && d.kind === "fresh" && obs !== null) {
+      const fp = stageFingerprint(stage, obs.deps);
+      if (fp !== null) duration = (await stores.cache.getRun(fp))?.durationMs ?? null;
     }
     const now = live.get(name);
     if (now === "running" && active !== null) state = "running";
