@@ -113,8 +113,7 @@ export function stageLastLogSink(root: string, now: () => number = Date.now): La
     try {
       closeSync(o.fd);
       const body = readFileSync(o.tmp, "utf8");
-      const outcome = e.outcome === "failed" ? "failed" : e.outcome;
-      writeFileSync(o.tmp, `${headerLine({ runId: e.runId, startedAt: o.startedAt, outcome, durationMs: Math.round(e.durationMs) })}\n${body}`);
+      writeFileSync(o.tmp, `${headerLine({ runId: e.runId, startedAt: o.startedAt, outcome: e.outcome, durationMs: Math.round(e.durationMs) })}\n${body}`);
       renameSync(o.tmp, lastLogPath(root, e.stage));
       open.delete(e.stage);
     } catch {

@@ -3,17 +3,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { RunEvent } from "../events/index.js";
+import { hostProcesses } from "../files/holder.js";
 import { feedFile, LIVE_DIR, type ActiveMarker } from "./live-feed.js";
 
-/** Is process `pid` alive? (EPERM: alive, owned by someone else.) */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+/** Is process `pid` alive on this host? The lock files' probe (files/holder.ts). */
+export const pidAlive = (pid: number): boolean => hostProcesses().exists(pid);
 
 function names(root: string): string[] {
   try {
