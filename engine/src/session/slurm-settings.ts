@@ -6,12 +6,12 @@ import { join } from "node:path";
 import type { StageName } from "../config/types.js";
 import { EXECUTOR_NAMES, type ExecutorName } from "../exec/index.js";
 import type { SlurmResources } from "../exec/slurm/index.js";
-import { parseIni, sectionsOf } from "../remote/config/index.js";
+import { parseIni, PIPE_CONFIG, PIPE_CONFIG_LOCAL, sectionsOf } from "../remote/config/index.js";
 import { readStagedKeys, type StagedSettings } from "./slurm-staged-settings.js";
 import { parseRule, resolveResources, resourcesPattern, type ResourceRule } from "./resources.js";
 
 /** pipe's own config files, lower precedence first (DVC's files know no executor). */
-const FILES = [".pipe/config", ".pipe/config.local"] as const;
+const FILES = [PIPE_CONFIG, PIPE_CONFIG_LOCAL] as const;
 
 export interface ExecutorSettings {
   readonly executor: ExecutorName;
