@@ -19,8 +19,8 @@ export interface SpawnResult {
 
 export type Spawner = (req: SpawnRequest) => Promise<SpawnResult>;
 
-/** Split a byte stream into lines, flushing a trailing partial line at the end. */
-function lineSplitter(emit: (line: string) => void): { push(chunk: string): void; end(): void } {
+/** Split a text stream into lines (a trailing `\r` dropped), flushing a trailing partial line at the end. */
+export function lineSplitter(emit: (line: string) => void): { push(chunk: string): void; end(): void } {
   let buf = "";
   return {
     push(chunk) {

@@ -2,6 +2,7 @@
 // new complete lines on; the last lines are kept for the failure message.
 import { promises as fsp } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { lineSplitter } from "../spawn.js";
 
 export interface LogTail {
   /** Reads what was appended since the last read (nothing when the file is not there yet). */
@@ -14,7 +15,6 @@ export interface LogTail {
 
 export function tailFile(path: string, onLine: (line: string) => void, keep = 10): LogTail {
   let offset = 0;
-  let partial = "";
   // A character split between two reads is completed by the next one.
   const decoder = new StringDecoder("utf8");
   const recent: string[] = [];
@@ -23,6 +23,7 @@ export function tailFile(path: string, onLine: (line: string) => void, keep = 10
     if (recent.length > keep) recent.shift();
     onLine(line);
   };
+  const lines = lineSplitter(hand);
   const read = async (): Promise<void> => {
     let fh: fsp.FileHandle;
     try {
@@ -37,13 +38,7 @@ export function tailFile(path: string, onLine: (line: string) => void, keep = 10
         const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
         if (bytesRead === 0) break;
         offset += bytesRead;
-        partial += decoder.write(buf.subarray(0, bytesRead));
-        let i = partial.indexOf("\n");
-        while (i >= 0) {
-          hand(partial.slice(0, i).replace(/\r$/, ""));
-          partial = partial.slice(i + 1);
-          i = partial.indexOf("\n");
-        }
+        lines.push(decoder.write(buf.subarray(0, bytesRead)));
       }
     } finally {
       await fh.close();
@@ -53,8 +48,7 @@ export function tailFile(path: string, onLine: (line: string) => void, keep = 10
     read,
     async finish() {
       await read();
-      if (partial !== "") hand(partial);
-      partial = "";
+      lines.end();
     },
     last: () => [...recent],
   };
