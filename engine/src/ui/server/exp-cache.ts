@@ -1,7 +1,7 @@
 // The experiment records, read through ExpStore and kept until `.pipe/exp/index.jsonl` changes:
 // the table, compare and plots routes of one page load share one read of 10,000 records.
-import { statSync } from "node:fs";
 import { join } from "node:path";
+import { statSig } from "../../memo/fresh-stamp.js";
 import { EXP_DIR, ExpStore, type ExperimentRecord, type ListResult } from "../../exp/index.js";
 
 export interface ExperimentCache {
@@ -32,11 +32,5 @@ export function experimentCache(root: string): ExperimentCache {
   };
 }
 
-function signature(path: string): string {
-  try {
-    const s = statSync(path);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
-  } catch {
-    return "none";
-  }
-}
+/** The index file's (ino, size, mtime), as text: a new line in it is a new experiment. */
+const signature = (path: string): string => statSig(path)?.join(":") ?? "none";

@@ -7,6 +7,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync, watch, type FSWat
 import { join } from "node:path";
 import type { LiveMessage } from "../api.js";
 import { EXP_DIR } from "../../exp/index.js";
+import { statSig } from "../../memo/fresh-stamp.js";
 import { LIVE_DIR } from "../../session/live-feed.js";
 import { parseFeed } from "../../session/live-read.js";
 import { WORKSPACES_DIR } from "../../session/workspace-make.js";
@@ -27,14 +28,8 @@ export interface ProjectWatcher {
 /** At most this much of a feed is read per pass. */
 const CHUNK = 4 * 1024 * 1024;
 
-const sig = (path: string): string => {
-  try {
-    const s = statSync(path);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
-  } catch {
-    return "none";
-  }
-};
+/** A file's (ino, size, mtime) as text, "none" when it is absent. */
+const sig = (path: string): string => statSig(path)?.join(":") ?? "none";
 
 /**
  * Starts watching `root`. `files` names the root-relative files whose change is `pipeline-changed`
