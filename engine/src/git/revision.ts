@@ -1,8 +1,8 @@
 // Git plumbing: every `git` call pipe makes (resolve a revision, show a file at a commit, the
 // working tree's state, the commit list), each a Result, never a throw.
-import { execFile } from "node:child_process";
 import type { Result } from "../diagnostics/types.js";
 import { err, ok } from "../diagnostics/types.js";
+import { git } from "./run.js";
 
 /** True when `root` lies inside a git work tree (and git is installed). */
 export async function isGitRepo(root: string): Promise<boolean> {
@@ -33,15 +33,6 @@ export async function gitState(root: string): Promise<{ commit: string | null; d
 export async function showFile(root: string, commit: string, relPath: string): Promise<string | undefined> {
   const r = await git(root, ["show", `${commit}:./${relPath}`]);
   return r.ok ? r.value : undefined;
-}
-
-function git(cwd: string, args: readonly string[]): Promise<Result<string, string>> {
-  return new Promise((resolve) => {
-    execFile("git", [...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) resolve(err((stderr || error.message).trim()));
-      else resolve(ok(stdout));
-    });
-  });
 }
 
 /** Every commit reachable from any ref, newest first (for `metrics show --all-commits`). */

@@ -1,7 +1,7 @@
 // An experiment's own workspace, for queued experiments run side by side: a copy of the project
 // (see workspace-files.ts for which files) under .pipe/exp/workspaces/<name>/, whose .cache/ shares
 // the project's objects and run cache through symlinks while its stat cache, memo and guard stay its own.
-import { execFile } from "node:child_process";
+import { listWorkingFiles } from "../git/index.js";
 import { constants, existsSync, rmSync, promises as fsp } from "node:fs";
 import { dirname, join } from "node:path";
 import { mapLimit } from "../common/limit.js";
@@ -92,25 +92,9 @@ async function freshFolder(base: string, name: string): Promise<string> {
 
 /** git's view of the project when it is in a work tree, else every file under the root. */
 async function listProject(root: string): Promise<{ listed: string[]; source: "git" | "walk" }> {
-  const fromGit = await gitFiles(root);
+  const fromGit = await listWorkingFiles(root);
   if (fromGit !== null) return { listed: fromGit, source: "git" };
   return { listed: await walk(root, ""), source: "walk" };
-}
-
-/** Tracked files (as they are in the working tree) and untracked ones git does not ignore; null outside git. */
-function gitFiles(root: string): Promise<string[] | null> {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-      { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" },
-      (error, stdout) => {
-        if (error) resolve(null);
-        // a tracked file deleted in the working tree is still listed: left out when copying
-        else resolve([...new Set(stdout.split("\0").filter((p) => p !== ""))]);
-      },
-    );
-  });
 }
 
 const SKIP_IN_WALK = new Set([".git", ".cache", ".pipe", "node_modules"]);

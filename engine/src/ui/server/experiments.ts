@@ -3,12 +3,11 @@
 // revisions are read with the declarations `metrics diff REV workspace` would use.
 import type { ExperimentsResponse, ExpRow } from "../api.js";
 import type { ExperimentRecord } from "../../exp/index.js";
-import { defaultPipelineLoader, isGitRepo } from "../../git/index.js";
+import { defaultPipelineLoader, isGitRepo, listRevisions } from "../../git/index.js";
 import type { Declared, Snapshot } from "../../metrics/index.js";
 import { compareKeys, comparedDeclared, revisionSide, snapshotOf, WORKSPACE, workspaceSide } from "../../metrics/index.js";
 import { snapshotErrors } from "../../metrics/diff.js";
 import type { ExperimentCache } from "./exp-cache.js";
-import { listRevisions } from "./git-refs.js";
 import { REV_PREFIX, WORKSPACE_ID } from "./rows.js";
 import { flatColumns } from "./values.js";
 
