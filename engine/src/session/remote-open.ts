@@ -5,11 +5,13 @@ import type { Diagnostic } from "../diagnostics/types.js";
 import type { RemoteBackend } from "../remote/backends/backend.js";
 import { RemoteError } from "../remote/backends/backend.js";
 import { openBackend } from "../remote/backends/open.js";
-import { loadRemoteConfig, resolveRemote } from "../remote/config/index.js";
+import { loadRemoteConfig, resolveRemote, type ResolvedRemote } from "../remote/config/index.js";
 
 export interface OpenedRemote {
   readonly name: string;
   readonly backend: RemoteBackend;
+  /** The settings it was opened with (a Slurm job without the shared file system gets them, secrets left out). */
+  readonly settings: ResolvedRemote;
   /** Problems that do not stop the command (a secret in the committed `.pipe/config`), one line each. */
   readonly warnings: readonly string[];
 }
@@ -26,7 +28,7 @@ export async function openRemote(root: string, name: string | undefined, env: Re
   if (!remote.ok) return { ok: false, error: line(remote.error), exitCode: 2 };
   try {
     const warnings = config.value.warnings.map(line);
-    return { ok: true, value: { name: remote.value.name, backend: await openBackend(remote.value, { root, env }), warnings } };
+    return { ok: true, value: { name: remote.value.name, backend: await openBackend(remote.value, { root, env }), settings: remote.value, warnings } };
   } catch (e) {
     if (e instanceof RemoteError) return { ok: false, error: e.message, exitCode: 2 };
     throw e;

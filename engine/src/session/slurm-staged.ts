@@ -12,7 +12,6 @@ import { slurmDir } from "../exec/slurm/records.js";
 import type { StageExecutor, StageJob } from "../exec/executor.js";
 import { createHasher, type Hasher } from "../hashing/index.js";
 import { RemoteError, type RemoteBackend, type RemoteSettings } from "../remote/backends/backend.js";
-import { loadRemoteConfig, resolveRemote } from "../remote/config/index.js";
 import { openRemote, type OpenedRemote } from "./remote-open.js";
 import { checkoutItems, fetchItems, pushItems, type CheckoutItem } from "./transfer.js";
 import {
@@ -218,12 +217,6 @@ export async function openStagedRemote(
   const opened = await openRemote(root, name, env);
   if (!opened.ok)
     return { ok: false, error: `jobs without a shared file system (slurm_shared_fs = false) need a remote: ${opened.error}`, exitCode: opened.exitCode };
-  const config = await loadRemoteConfig(root);
-  const resolved = config.ok ? resolveRemote(config.value, name) : null;
-  if (resolved === null || !resolved.ok) {
-    await opened.value.backend.close();
-    return { ok: false, error: "could not read the remote's settings again", exitCode: 2 };
-  }
-  const r = resolved.value;
+  const r = opened.value.settings;
   return { ok: true, opened: opened.value, node: nodeRemote(r, r.location.kind === "directory" ? r.location.path : null) };
 }
